@@ -1,0 +1,54 @@
+#include "command_line.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "exit_codes.hpp"
+#include "usage.hpp"
+
+namespace alembic_exporter {
+namespace {
+
+bool is_help(std::string_view argument) { return argument == "-h" || argument == "--help"; }
+bool is_version(std::string_view argument) { return argument == "-V" || argument == "--version"; }
+
+int usage_error(std::ostream& err, std::string_view message, std::string_view subcommand) {
+  err << "alembic_exporter: " << message << '\n'
+      << "Try 'alembic_exporter " << subcommand << (subcommand.empty() ? "" : " ") << "--help'.\n";
+  return to_int(ExitCode::usage);
+}
+
+}  // namespace
+
+int run_command_line(std::span<const std::string_view> arguments, std::ostream& out,
+                     std::ostream& err) {
+  if (arguments.empty()) {
+    err << usage_text("");
+    return to_int(ExitCode::usage);
+  }
+  const std::string_view command = arguments.front();
+  if (is_help(command)) {
+    out << usage_text("");
+    return to_int(ExitCode::ok);
+  }
+  if (is_version(command)) {
+    out << version_line() << '\n';
+    return to_int(ExitCode::ok);
+  }
+  if (usage_text(command).empty()) {
+    return usage_error(err, "unknown command '" + std::string(command) + "'", "");
+  }
+  const auto options = arguments.subspan(1);
+  if (std::any_of(options.begin(), options.end(), is_help)) {
+    out << usage_text(command);
+    return to_int(ExitCode::ok);
+  }
+  if (std::any_of(options.begin(), options.end(), is_version)) {
+    out << version_line() << '\n';
+    return to_int(ExitCode::ok);
+  }
+  err << "alembic_exporter " << command << ": not implemented yet\n";
+  return to_int(ExitCode::usage);
+}
+
+}  // namespace alembic_exporter
