@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "component_status.hpp"
+#include "revision.hpp"
+#include "revision_graph.hpp"
+
+namespace alembic_exporter::alembic {
+
+/// What the version table held; `table_missing` is a fresh database, not a failure.
+struct VersionTableContents {
+  std::vector<std::string> revisions;
+  bool table_missing = false;
+};
+
+/// The database could not be read; `reason` is a metric label value, `detail` has no secrets.
+struct DatabaseFailure {
+  std::string reason;
+  std::string detail;
+};
+
+using DatabaseReading = std::variant<VersionTableContents, DatabaseFailure>;
+
+/// Pure: combines the script directory and the database into one state with the precedence of
+/// PRODUCT.md §2, computing `pending` wherever it is defined. `graph` is null when the script
+/// directory could not be read at all. Name, endpoint and timing are left for the caller.
+ComponentStatus assess(const RevisionGraph* graph, std::span<const ScriptFinding> findings,
+                       const DatabaseReading& reading, std::size_t expected_heads);
+
+/// Label of a finding kind in JSON and metrics (`parse_error`, `cycle`, ...).
+std::string to_string(ScriptFinding::Kind kind);
+
+}  // namespace alembic_exporter::alembic

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace alembic_exporter {
+
+/// One state per component per check (PRODUCT.md §2), in precedence order: when several hold,
+/// the first one listed wins.
+enum class State {
+  script_error,
+  unreachable,
+  diverged,
+  unknown_revision,
+  no_revision,
+  behind,
+  up_to_date,
+};
+
+inline constexpr std::array<State, 7> all_states = {
+    State::up_to_date,       State::behind,      State::diverged,     State::no_revision,
+    State::unknown_revision, State::unreachable, State::script_error,
+};
+
+/// The state's label as used in metrics, JSON and journald (`up_to_date`, ...).
+std::string_view to_string(State state);
+
+struct RevisionRef {
+  std::string revision;
+  /// First line of the revision file's docstring; empty when the file has none or is unknown.
+  std::string message;
+};
+
+/// A problem with the migration scripts, for people: `file:line:col: message`.
+struct ScriptProblem {
+  std::string
+      kind;  ///< parse_error, unreadable_file, duplicate_revision, dangling_reference, cycle
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string message;
+};
+
+/// `file:line:col: message`, leaving out what is unknown.
+std::string format_problem(const ScriptProblem& problem);
+
+/// The immutable result of one check of one component. CLI text, JSON, metrics, journald entries
+/// and the landing page are pure functions of it; nothing re-derives a state elsewhere.
+struct ComponentStatus {
+  std::string component;
+  State state = State::unreachable;
+  /// Why, in one word: the failure reason for `unreachable` (connection_refused, timeout, ...),
+  /// the problem kind for `script_error`, `table_missing`/`empty_table` for `no_revision`;
+  /// empty otherwise.
+  std::string reason;
+  /// One line for people, without secrets (`Connection refused to localhost:8100`); may be empty.
+  std::string detail;
+  /// The version table was read (alembic_up).
+  bool database_read = false;
+  /// What `alembic upgrade heads` would apply; absent where it is not defined.
+  std::optional<std::size_t> pending;
+  std::vector<RevisionRef> heads;              ///< byte order of revision ids
+  std::vector<RevisionRef> current;            ///< byte order of revision ids
+  std::vector<RevisionRef> pending_revisions;  ///< apply order
+  std::size_t script_revisions = 0;
+  std::vector<ScriptProblem> script_problems;
+  std::size_t expected_heads = 1;
+  /// `host:port` or socket directory of the database, for advice; never holds credentials.
+  std::string database_endpoint;
+  std::chrono::system_clock::time_point checked_at;
+  std::chrono::duration<double> check_duration{0};
+};
+
+}  // namespace alembic_exporter
