@@ -1,0 +1,48 @@
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collector.hpp"
+#include "script_directory.hpp"
+#include "version_table_reader.hpp"
+
+namespace alembic_exporter::alembic {
+
+/// Checks one component: rescans its script directory (incrementally), reads its version table
+/// (or takes the revisions given instead of a database), and assesses both into one status.
+/// Not thread-safe: everything runs on the io_context it was built with.
+class AlembicCollector final : public Collector {
+ public:
+  struct Settings {
+    std::string name;
+    std::vector<std::string> version_locations;
+    bool recursive_version_locations = false;
+    /// Exactly one of these two is set.
+    std::optional<postgres::ReaderSettings> database;
+    std::optional<std::vector<std::string>> current_override;
+    std::size_t expected_heads = 1;
+  };
+
+  AlembicCollector(asio::io_context& io, Settings settings);
+  AlembicCollector(const AlembicCollector&) = delete;
+  AlembicCollector& operator=(const AlembicCollector&) = delete;
+
+  void check(Done done) override;
+  void cancel() override;
+
+ private:
+  void finish(const ScriptDirectoryScan& scan, const DatabaseReading& reading, Done& done,
+              std::chrono::steady_clock::time_point started);
+
+  Settings settings_;
+  ScriptDirectory scripts_;
+  std::unique_ptr<postgres::VersionTableReader> reader_;
+  std::string endpoint_;
+};
+
+}  // namespace alembic_exporter::alembic
