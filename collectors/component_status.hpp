@@ -27,6 +27,13 @@ inline constexpr std::array<State, 7> all_states = {
     State::unknown_revision, State::unreachable, State::script_error,
 };
 
+/// Every `reason` a failed check can carry (the `alembic_check_errors_total` label values): the
+/// database failures of the version-table reader, and `script_error`.
+inline constexpr std::array<std::string_view, 10> check_error_reasons = {
+    "connection_refused", "dns", "timeout",      "auth_failed", "database_missing",
+    "permission_denied",  "ssl", "query_failed", "protocol",    "script_error",
+};
+
 /// The state's label as used in metrics, JSON and journald (`up_to_date`, ...).
 std::string_view to_string(State state);
 

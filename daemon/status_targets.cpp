@@ -151,8 +151,8 @@ std::variant<std::vector<StatusTarget>, TargetError> status_targets(
       target.advice.settings_file = "the --database option";
     }
     if (const auto current = options.value("--current")) {
-      source.current_override = *current == "none" ? std::vector<std::string>{}
-                                                   : split_list(*current);
+      source.current_override =
+          *current == "none" ? std::vector<std::string>{} : split_list(*current);
     }
     if (const auto locations = options.value("--version-locations")) {
       source.version_locations = split_list(*locations);
