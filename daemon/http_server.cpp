@@ -1,0 +1,188 @@
+#include "http_server.hpp"
+
+#include <CivetServer.h>
+
+#include <mutex>
+#include <stdexcept>
+#include <string_view>
+
+#include "basic_auth.hpp"
+#include "exposition.hpp"
+#include "gzip.hpp"
+#include "landing_page.hpp"
+#include "status_json.hpp"
+#include "tls_context.hpp"
+#include "web_settings.hpp"
+
+namespace alembic_exporter {
+namespace {
+
+constexpr int ipv6_feature = 8;  // mg_check_feature bit: built with IPv6 support
+
+void send(mg_connection* connection, int status, std::string_view content_type,
+          std::string_view body, bool gzip = false) {
+  std::string head = "HTTP/1.1 " + std::to_string(status) + ' ' +
+                     mg_get_response_code_text(connection, status) +
+                     "\r\nContent-Type: " + std::string(content_type) +
+                     "\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\nCache-Control: no-store\r\n";
+  if (gzip) head += "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n";
+  head += "\r\n";
+  mg_write(connection, head.data(), head.size());
+  if (std::string_view(mg_get_request_info(connection)->request_method) != "HEAD") {
+    mg_write(connection, body.data(), body.size());
+  }
+}
+
+std::vector<ComponentStatus> statuses(const Snapshot& snapshot) {
+  std::vector<ComponentStatus> result;
+  result.reserve(snapshot.components.size());
+  for (const auto& component : snapshot.components) result.push_back(component->status);
+  return result;
+}
+
+}  // namespace
+
+/// civetweb's user data: what its C callbacks need.
+struct CivetContext {
+  std::optional<TlsSettings> tls;
+  std::string last_error;
+};
+
+namespace {
+
+/// Keeps civetweb's last error line, so a bind failure can say why.
+int remember_log_message(const mg_connection* connection, const char* message) {
+  auto* context = static_cast<CivetContext*>(mg_get_user_data(mg_get_context(connection)));
+  if (context != nullptr && message != nullptr) context->last_error = message;
+  return 1;
+}
+
+/// civetweb's init_ssl: 1 = configured by us, -1 = fail the start.
+int init_tls(void* ssl_context, void* user_data) {
+  auto* context = static_cast<CivetContext*>(user_data);
+  if (const auto error = configure_tls(ssl_context, *context->tls)) {
+    context->last_error = *error;
+    return -1;
+  }
+  return 1;
+}
+
+}  // namespace
+
+/// Routing by exact path; civetweb calls it from its worker threads.
+class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
+ public:
+  HttpRoutes(HttpSources sources, std::map<std::string, std::string> users)
+      : sources_(std::move(sources)), users_(std::move(users)) {}
+
+  bool handleGet(CivetServer*, mg_connection* connection) override {
+    route(connection);
+    return true;
+  }
+  bool handleHead(CivetServer*, mg_connection* connection) override {
+    route(connection);
+    return true;
+  }
+
+  bool authorize(CivetServer*, mg_connection* connection) override {
+    if (users_.empty()) return true;
+    const char* header = mg_get_header(connection, "Authorization");
+    if (header != nullptr && basic_auth_allows(users_, header)) return true;
+    const std::string_view body = "Unauthorized\n";
+    const std::string head =
+        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"alembic_exporter\"\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n";
+    mg_write(connection, head.data(), head.size());
+    mg_write(connection, body.data(), body.size());
+    return false;
+  }
+
+ private:
+  void route(mg_connection* connection) const {
+    const std::string_view path = mg_get_request_info(connection)->local_uri;
+    if (path == "/metrics") {
+      const std::string text = exposition_text(*sources_.snapshots->load());
+      const char* accept = mg_get_header(connection, "Accept-Encoding");
+      constexpr std::string_view type = "text/plain; version=0.0.4; charset=utf-8";
+      if (accept != nullptr && accepts_gzip(accept)) {
+        send(connection, 200, type, gzip_compress(text), true);
+      } else {
+        send(connection, 200, type, text);
+      }
+    } else if (path == "/status") {
+      send(connection, 200, "application/json",
+           render_status_json(statuses(*sources_.snapshots->load())));
+    } else if (path == "/healthz") {
+      const bool healthy = sources_.healthy();
+      send(connection, healthy ? 200 : 503, "text/plain; charset=utf-8",
+           healthy ? "ok\n" : "event loop stalled\n");
+    } else if (path == "/") {
+      send(connection, 200, "text/html; charset=utf-8",
+           render_landing_page(*sources_.snapshots->load()));
+    } else {
+      send(connection, 404, "text/plain; charset=utf-8", "Not Found\n");
+    }
+  }
+
+  HttpSources sources_;
+  std::map<std::string, std::string> users_;
+};
+
+namespace {
+
+std::string listening_ports_option(const std::vector<std::string>& listen, bool tls) {
+  std::string ports;
+  for (const auto& address : listen) {
+    if (address.starts_with('[') && mg_check_feature(ipv6_feature) == 0) {
+      throw std::runtime_error("cannot listen on " + address +
+                               ": this civetweb build has no IPv6 support");
+    }
+    ports += (ports.empty() ? "" : ",") + address + (tls ? "s" : "");
+  }
+  return ports;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(const std::vector<std::string>& listen, HttpSources sources,
+                       const WebSettings* web_settings)
+    : context_(std::make_unique<CivetContext>()),
+      routes_(std::make_unique<HttpRoutes>(
+          std::move(sources),
+          web_settings == nullptr ? std::map<std::string, std::string>{}
+                                  : web_settings->basic_auth_users)) {
+  const bool tls = web_settings != nullptr && web_settings->tls.has_value();
+  const std::vector<std::string> options = {
+      "listening_ports", listening_ports_option(listen, tls),
+      "num_threads", "4",
+      "request_timeout_ms", "10000",
+      "max_request_size", "16384",
+      "enable_keep_alive", "yes",
+  };
+  CivetCallbacks callbacks;
+  callbacks.log_message = remember_log_message;
+  if (tls) {
+    context_->tls = web_settings->tls;
+    callbacks.init_ssl = init_tls;
+  }
+  try {
+    server_ = std::make_unique<CivetServer>(options, &callbacks, context_.get());
+  } catch (const CivetException& error) {
+    std::string addresses;
+    for (const auto& address : listen) addresses += (addresses.empty() ? "" : ", ") + address;
+    throw std::runtime_error("cannot listen on " + addresses + ": " +
+                             (context_->last_error.empty() ? error.what() : context_->last_error));
+  }
+  server_->addHandler("/", *routes_);
+  server_->addAuthHandler("/", *routes_);
+}
+
+HttpServer::~HttpServer() {
+  if (server_) server_->close();
+}
+
+std::vector<int> HttpServer::ports() const { return server_->getListeningPorts(); }
+
+}  // namespace alembic_exporter
