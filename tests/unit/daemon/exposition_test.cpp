@@ -83,7 +83,9 @@ std::string stable_exposition() {
 }
 
 TEST_CASE("exposition of the fixture states equals the golden file") {
-  const std::string golden_path = GOLDEN_DIR "/states.prom";
+  const char* fixtures = std::getenv("FIXTURES_DIR");
+  REQUIRE(fixtures != nullptr);
+  const std::string golden_path = std::string(fixtures) + "/metrics/states.prom";
   const std::string actual = stable_exposition();
   if (std::getenv("UPDATE_GOLDEN") != nullptr) std::ofstream(golden_path) << actual;
   std::ifstream golden(golden_path);
