@@ -4,6 +4,8 @@
 #include <string>
 
 #include "exit_codes.hpp"
+#include "serve_command.hpp"
+#include "status_command.hpp"
 #include "usage.hpp"
 
 namespace alembic_exporter {
@@ -47,8 +49,9 @@ int run_command_line(std::span<const std::string_view> arguments, std::ostream& 
     out << version_line() << '\n';
     return to_int(ExitCode::ok);
   }
-  err << "alembic_exporter " << command << ": not implemented yet\n";
-  return to_int(ExitCode::usage);
+  if (command == "status") return run_status_command(options, out, err);
+  if (command == "serve") return run_serve_command(options, err);
+  return run_check_config_command(options, out, err);
 }
 
 }  // namespace alembic_exporter

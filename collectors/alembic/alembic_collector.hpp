@@ -1,12 +1,12 @@
 #pragma once
 
 #include <asio/io_context.hpp>
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "assessment.hpp"
 #include "collector.hpp"
 #include "script_directory.hpp"
 #include "version_table_reader.hpp"
@@ -36,12 +36,14 @@ class AlembicCollector final : public Collector {
   void cancel() override;
 
  private:
-  void finish(const ScriptDirectoryScan& scan, const DatabaseReading& reading, Done& done,
-              std::chrono::steady_clock::time_point started);
+  ComponentStatus finish(const ScriptDirectoryScan& scan, const DatabaseReading& reading,
+                         std::chrono::steady_clock::time_point started) const;
 
+  asio::io_context& io_;
   Settings settings_;
   ScriptDirectory scripts_;
   std::unique_ptr<postgres::VersionTableReader> reader_;
+  /// `host:port` or socket directory, for advice; no credentials.
   std::string endpoint_;
 };
 
