@@ -47,7 +47,8 @@ App::~App() = default;
 
 void App::run() {
   std::signal(SIGPIPE, SIG_IGN);
-  signals_.async_wait([this](const std::error_code& error, int number) { on_signal(error, number); });
+  signals_.async_wait(
+      [this](const std::error_code& error, int number) { on_signal(error, number); });
   beat();
   ping_watchdog();
   publish();
@@ -66,10 +67,13 @@ void App::run() {
     address.port = static_cast<std::uint16_t>(ports[i]);
     bound.push_back(address.to_string());
   }
-  LogEntry started{LogLevel::info, {}, "listening on " + joined(bound) + " (" +
-                                           std::to_string(config_.components.size()) +
-                                           " components, config " + config_.file + ")",
-                   message_ids::started, {}};
+  LogEntry started{LogLevel::info,
+                   {},
+                   "listening on " + joined(bound) + " (" +
+                       std::to_string(config_.components.size()) + " components, config " +
+                       config_.file + ")",
+                   message_ids::started,
+                   {}};
   logger_.write(started);
 
   for (const auto& component : config_.components) {
@@ -171,9 +175,11 @@ void App::reload() {
     apply(std::move(std::get<config::ValidatedConfig>(loaded)));
     config_reload_successful_ = true;
     config_reload_success_time_ = std::chrono::system_clock::now();
-    logger_.write({LogLevel::info, {}, "configuration reloaded (" +
-                                           std::to_string(components_.size()) + " components)",
-                   message_ids::config_reloaded, {}});
+    logger_.write({LogLevel::info,
+                   {},
+                   "configuration reloaded (" + std::to_string(components_.size()) + " components)",
+                   message_ids::config_reloaded,
+                   {}});
   }
   publish();
   notifier_.ready(status_summary(*store_.load(), components_.size()));
@@ -192,9 +198,8 @@ void App::apply(config::ValidatedConfig next) {
   std::vector<Component> previous = std::move(components_);
   components_.clear();
   for (const auto& wanted : config_.components) {
-    const auto old = std::find_if(previous.begin(), previous.end(), [&](const Component& c) {
-      return c.config.name == wanted.name;
-    });
+    const auto old = std::find_if(previous.begin(), previous.end(),
+                                  [&](const Component& c) { return c.config.name == wanted.name; });
     if (old != previous.end() && old->runner && !timeout_changed && old->config == wanted) {
       components_.push_back(std::move(*old));  // unaffected: keeps its schedule and connection
     } else {
@@ -207,7 +212,7 @@ void App::apply(config::ValidatedConfig next) {
 void App::shutdown() {
   notifier_.stopping();
   logger_.write({LogLevel::info, {}, "stopping", message_ids::stopping, {}});
-  http_.reset();  // stop accepting first
+  http_.reset();        // stop accepting first
   components_.clear();  // cancels in-flight checks and closes connections
   signals_.cancel();
   heartbeat_timer_.cancel();

@@ -22,9 +22,8 @@ void ComponentRunner::cancel_check() { collector_->cancel(); }
 
 std::chrono::milliseconds ComponentRunner::next_delay() {
   std::uniform_real_distribution<double> jitter(0.9, 1.1);
-  return std::chrono::milliseconds(
-      static_cast<std::chrono::milliseconds::rep>(static_cast<double>(interval_.count()) *
-                                                  jitter(random_)));
+  return std::chrono::milliseconds(static_cast<std::chrono::milliseconds::rep>(
+      static_cast<double>(interval_.count()) * jitter(random_)));
 }
 
 void ComponentRunner::run_check() {

@@ -62,9 +62,8 @@ void Logger::write(const LogEntry& entry, std::source_location location) const {
     return;
   }
   const std::string line = stderr_line(
-      entry, stderr_timestamps_
-                 ? std::optional(format_rfc3339(std::chrono::system_clock::now()))
-                 : std::nullopt);
+      entry, stderr_timestamps_ ? std::optional(format_rfc3339(std::chrono::system_clock::now()))
+                                : std::nullopt);
   // One write per line keeps lines whole when several threads log.
   [[maybe_unused]] const auto written = ::write(STDERR_FILENO, line.data(), line.size());
 }

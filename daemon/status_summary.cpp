@@ -39,8 +39,8 @@ std::string status_summary(const Snapshot& snapshot, std::size_t configured_comp
                std::string(phrase(state));
     }
   }
-  const std::size_t unchecked = configured_components - std::min(configured_components,
-                                                                  snapshot.components.size());
+  const std::size_t unchecked =
+      configured_components - std::min(configured_components, snapshot.components.size());
   if (unchecked > 0) {
     parts += (parts.empty() ? "" : ", ") + std::to_string(unchecked) + " not checked yet";
   }

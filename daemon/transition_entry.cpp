@@ -87,7 +87,8 @@ LogEntry transition_entry(const Transition& transition) {
   }
   if (status.pending) entry.fields.emplace_back("ALEMBIC_PENDING", std::to_string(*status.pending));
   entry.fields.emplace_back("ALEMBIC_HEADS", revision_list(status.heads));
-  if (status.database_read) entry.fields.emplace_back("ALEMBIC_CURRENT", revision_list(status.current));
+  if (status.database_read)
+    entry.fields.emplace_back("ALEMBIC_CURRENT", revision_list(status.current));
   if (!status.reason.empty()) entry.fields.emplace_back("ALEMBIC_REASON", status.reason);
   return entry;
 }

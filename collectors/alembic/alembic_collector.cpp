@@ -20,7 +20,7 @@ std::string endpoint_of(const postgres::DatabaseUrl& url) {
   const std::string* host = postgres::find_parameter(parameters, "host");
   const std::string* address = postgres::find_parameter(parameters, "hostaddr");
   const std::string* port = postgres::find_parameter(parameters, "port");
-  const std::string where = host != nullptr    ? *host
+  const std::string where = host != nullptr      ? *host
                             : address != nullptr ? *address
                                                  : std::string("localhost");
   return where + ':' + (port != nullptr ? *port : std::string("5432"));
@@ -44,9 +44,8 @@ void AlembicCollector::check(Done done) {
   // scripts as they are when it starts.
   auto scan = std::make_shared<const ScriptDirectoryScan>(scripts_.scan());
   if (!reader_) {
-    const DatabaseReading reading =
-        VersionTableContents{settings_.current_override.value_or(std::vector<std::string>{}),
-                             false};
+    const DatabaseReading reading = VersionTableContents{
+        settings_.current_override.value_or(std::vector<std::string>{}), false};
     asio::post(io_, [status = finish(*scan, reading, started), done = std::move(done)]() mutable {
       done(std::move(status));
     });

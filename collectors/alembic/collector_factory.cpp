@@ -39,7 +39,8 @@ std::variant<postgres::ReaderSettings, std::string> reader_settings(
            "--current checks without a database)";
   }
   auto url = postgres::parse_database_url(*url_text);
-  if (auto* error = std::get_if<std::string>(&url)) return "component " + source.name + ": " + *error;
+  if (auto* error = std::get_if<std::string>(&url))
+    return "component " + source.name + ": " + *error;
   postgres::ReaderSettings reader{std::move(std::get<postgres::DatabaseUrl>(url))};
   reader.password_file = source.password_file;
   reader.version_table =
@@ -53,15 +54,15 @@ std::variant<postgres::ReaderSettings, std::string> reader_settings(
 
 }  // namespace
 
-std::variant<std::unique_ptr<Collector>, std::string> make_collector(asio::io_context& io,
-                                                                     const ComponentSource& source) {
+std::variant<std::unique_ptr<Collector>, std::string> make_collector(
+    asio::io_context& io, const ComponentSource& source) {
   auto scripts = script_settings(source);
   if (auto* error = std::get_if<std::string>(&scripts)) return *error;
   const auto& settings = std::get<alembic::AlembicSettings>(scripts);
 
-  AlembicCollector::Settings collector{source.name, settings.version_locations,
-                                       settings.recursive_version_locations, std::nullopt,
-                                       source.current_override, source.expected_heads};
+  AlembicCollector::Settings collector{
+      source.name,  settings.version_locations, settings.recursive_version_locations,
+      std::nullopt, source.current_override,    source.expected_heads};
   if (!source.current_override) {
     auto reader = reader_settings(source, settings);
     if (auto* error = std::get_if<std::string>(&reader)) return *error;

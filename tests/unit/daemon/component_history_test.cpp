@@ -43,18 +43,17 @@ TEST_CASE("an unchanged state yields no transition; a changed one counts and rep
 TEST_CASE("failed checks count by reason and keep the last success time") {
   auto ok = record_check(nullptr, checked(State::up_to_date, {}, true, 5000), milliseconds(1));
   REQUIRE(ok.snapshot->last_success.has_value());
-  auto down = record_check(ok.snapshot.get(),
-                           checked(State::unreachable, "connection_refused", false, 9000),
-                           milliseconds(1));
+  auto down =
+      record_check(ok.snapshot.get(),
+                   checked(State::unreachable, "connection_refused", false, 9000), milliseconds(1));
   auto again = record_check(down.snapshot.get(),
                             checked(State::unreachable, "timeout", false, 12000), milliseconds(1));
-  auto broken = record_check(again.snapshot.get(),
-                             checked(State::script_error, "parse_error", true, 15000),
-                             milliseconds(1));
+  auto broken =
+      record_check(again.snapshot.get(), checked(State::script_error, "parse_error", true, 15000),
+                   milliseconds(1));
   CHECK(again.snapshot->check_errors.at("connection_refused") == 1);
   CHECK(again.snapshot->check_errors.at("timeout") == 1);
-  CHECK(again.snapshot->last_success ==
-        std::chrono::system_clock::time_point(milliseconds(5000)));
+  CHECK(again.snapshot->last_success == std::chrono::system_clock::time_point(milliseconds(5000)));
   CHECK(broken.snapshot->check_errors.at("script_error") == 1);
   CHECK(broken.snapshot->last_success ==
         std::chrono::system_clock::time_point(milliseconds(15000)));
