@@ -1,0 +1,186 @@
+#include "validate_component.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "ascii.hpp"
+#include "map_reader.hpp"
+#include "redact_url.hpp"
+
+namespace alembic_exporter::config {
+namespace {
+
+constexpr std::array<std::string_view, 15> component_keys{
+    "name",
+    "alembic_ini",
+    "alembic_section",
+    "script_location",
+    "version_locations",
+    "recursive_version_locations",
+    "source_roots",
+    "database",
+    "version_table",
+    "version_table_schema",
+    "expected_heads",
+    "interval",
+    "upgrade_command",
+    "merge_command",
+    "keepalive",
+};
+constexpr std::array<std::string_view, 2> database_keys{"url", "password_file"};
+
+// The name becomes a Prometheus label value and a journald field value.
+bool is_valid_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return is_word_character(c) || c == '.' || c == '-';
+  });
+}
+
+// libpq URIs, plus the SQLAlchemy `postgresql+driver://` form people copy from alembic.ini.
+bool is_postgresql_url(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  const std::string_view scheme = url.substr(0, scheme_end);
+  if (scheme == "postgres" || scheme == "postgresql") return true;
+  constexpr std::string_view driver_prefix = "postgresql+";
+  if (!scheme.starts_with(driver_prefix) || scheme.size() == driver_prefix.size()) return false;
+  return std::all_of(scheme.begin() + driver_prefix.size(), scheme.end(), is_word_character);
+}
+
+std::string alembic_command(const ComponentConfig& component, std::string_view action) {
+  const std::string ini = component.alembic_ini ? "-c " + *component.alembic_ini + " " : "";
+  return "alembic " + ini + std::string(action);
+}
+
+// Reports `key` when it is given although `needed` is not.
+void check_only_with(const MapReader& reader, std::string_view key, std::string_view needed,
+                     std::string_view hint, Problems& problems) {
+  const auto value = reader.node(key);
+  if (value && !reader.node(needed)) {
+    problems.add(value->Mark(), "'" + std::string(key) + "' applies only with '" +
+                                    std::string(needed) + "'" + std::string(hint));
+  }
+}
+
+std::optional<std::string> non_empty(std::optional<Located> text, std::string_view key,
+                                     Problems& problems) {
+  if (text && text->value.empty()) {
+    problems.add(text->mark, "'" + std::string(key) + "' must not be empty");
+    return std::nullopt;
+  }
+  if (!text) return std::nullopt;
+  return text->value;
+}
+
+void read_locations(MapReader& reader, ComponentConfig& component, PathResolver& paths,
+                    Problems& problems) {
+  if (const auto ini = reader.string("alembic_ini")) {
+    component.alembic_ini = paths.file("alembic_ini", *ini);
+  }
+  if (const auto script = reader.string("script_location")) {
+    component.script_location = paths.location("script_location", *script);
+  }
+  for (const auto& location :
+       reader.strings("version_locations").value_or(std::vector<Located>{})) {
+    if (auto resolved = paths.location("version_locations", location)) {
+      component.version_locations.push_back(std::move(*resolved));
+    }
+  }
+  for (const auto& root : reader.strings("source_roots").value_or(std::vector<Located>{})) {
+    if (auto resolved = paths.directory("source_roots", root)) {
+      component.source_roots.push_back(std::move(*resolved));
+    }
+  }
+  component.alembic_section =
+      non_empty(reader.string("alembic_section"), "alembic_section", problems)
+          .value_or(component.alembic_section);
+  component.recursive_version_locations =
+      reader.boolean("recursive_version_locations").value_or(false);
+  check_only_with(reader, "alembic_section", "alembic_ini", "", problems);
+  for (std::string_view key : {"version_locations", "recursive_version_locations"}) {
+    check_only_with(reader, key, "script_location", " (with alembic_ini, set it in the ini file)",
+                    problems);
+  }
+}
+
+// `needs_url`: without an ini there is no sqlalchemy.url to fall back on.
+void read_database(MapReader& reader, ComponentConfig& component, bool needs_url,
+                   std::string_view label, PathResolver& paths, Problems& problems) {
+  const auto node = reader.mapping("database");
+  if (needs_url && !(node && (*node)["url"] && !(*node)["url"].IsNull())) {
+    problems.add(node ? node->Mark() : reader.mark(),
+                 std::string(label) + " uses 'script_location' and so needs 'database.url'");
+  }
+  if (node) {
+    MapReader database(*node, database_keys, problems);
+    if (const auto url = database.string("url")) {
+      // Never quote the URL in a message: it may hold a password.
+      if (is_postgresql_url(url->value)) {
+        component.database.url = ConfiguredUrl{url->value, redact_database_url(url->value)};
+      } else {
+        problems.add(url->mark,
+                     "'url' must be a postgresql:// URL (e.g. "
+                     "postgresql://exporter@localhost:5432/backend)");
+      }
+    }
+    if (const auto file = database.string("password_file")) {
+      component.database.password_file = paths.file("password_file", *file);
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<ComponentConfig> validate_component(const YAML::Node& item,
+                                                  std::chrono::milliseconds default_interval,
+                                                  PathResolver& paths, Problems& problems) {
+  const std::size_t problems_before = problems.count();
+  MapReader reader(item, component_keys, problems);
+  ComponentConfig component;
+  reader.require("name", "component is missing required key 'name'");
+  if (const auto name = reader.string("name")) {
+    component.name = name->value;
+    if (!is_valid_name(name->value)) {
+      problems.add(name->mark, "invalid component name '" + name->value +
+                                   "' (expected letters, digits, '_', '.' and '-')");
+    }
+  }
+  const std::string label =
+      component.name.empty() ? "component" : "component '" + component.name + "'";
+  const bool has_ini = reader.node("alembic_ini").has_value();
+  const bool has_script = reader.node("script_location").has_value();
+  if (has_ini && has_script) {
+    problems.add(reader.mark(), label +
+                                    " sets both 'alembic_ini' and 'script_location' (expected "
+                                    "one of them)");
+  } else if (!has_ini && !has_script) {
+    problems.add(reader.mark(), label + " needs 'alembic_ini' or 'script_location'");
+  }
+  read_locations(reader, component, paths, problems);
+  read_database(reader, component, has_script && !has_ini, label, paths, problems);
+  component.version_table = non_empty(reader.string("version_table"), "version_table", problems)
+                                .value_or(component.version_table);
+  component.version_table_schema =
+      non_empty(reader.string("version_table_schema"), "version_table_schema", problems);
+  if (const auto heads = reader.integer("expected_heads")) {
+    if (*heads < 1 || *heads > 1000) {
+      problems.add(reader.node("expected_heads")->Mark(),
+                   "'expected_heads' must be from 1 to 1000, not " + std::to_string(*heads));
+    } else {
+      component.expected_heads = static_cast<int>(*heads);
+    }
+  }
+  component.interval = reader.duration("interval").value_or(default_interval);
+  component.upgrade_command =
+      non_empty(reader.string("upgrade_command"), "upgrade_command", problems)
+          .value_or(alembic_command(component, "upgrade heads"));
+  component.merge_command = non_empty(reader.string("merge_command"), "merge_command", problems)
+                                .value_or(alembic_command(component, "merge heads"));
+  component.keepalive = reader.boolean("keepalive").value_or(true);
+  if (problems.count() != problems_before) return std::nullopt;
+  return component;
+}
+
+}  // namespace alembic_exporter::config

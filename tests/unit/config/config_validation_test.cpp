@@ -1,0 +1,233 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "fake_environment.hpp"
+#include "load_config.hpp"
+
+namespace alembic_exporter::config {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string fixture(const std::string& name) { return std::string(CONFIG_FIXTURES) + "/" + name; }
+
+// One problem a line, so a failed comparison shows both texts.
+std::string problems_of(const ConfigResult& result) {
+  std::string lines;
+  if (const auto* problems = std::get_if<std::vector<ConfigProblem>>(&result)) {
+    for (const auto& problem : *problems) lines += problem.to_string() + "\n";
+  }
+  return lines;
+}
+
+std::string lines(const std::vector<std::string>& texts) {
+  std::string joined;
+  for (const auto& text : texts) joined += text + "\n";
+  return joined;
+}
+
+ValidatedConfig valid(const ConfigResult& result) {
+  CHECK(problems_of(result) == "");
+  REQUIRE(std::holds_alternative<ValidatedConfig>(result));
+  return std::get<ValidatedConfig>(result);
+}
+
+struct BadFixture {
+  std::string name;
+  std::vector<std::string> problems;  ///< "line:col: message", all of them, in order
+};
+
+TEST_CASE("each bad fixture reports exactly its problems") {
+  const std::vector<BadFixture> fixtures{
+      {"bad-unknown-key.yaml", {"2:1: unknown key 'intervall' (did you mean 'interval'?)"}},
+      {"bad-unknown-key-no-suggestion.yaml",
+       {"2:1: unknown key 'metrics_path' (expected one of: listen, interval, timeout, "
+        "web_config_file, log, components)"}},
+      {"bad-unknown-component-key.yaml",
+       {"3:5: component 'manager' needs 'alembic_ini' or 'script_location'",
+        "4:5: unknown key 'alembic_init' (did you mean 'alembic_ini'?)"}},
+      {"bad-wrong-type.yaml", {"4:18: 'alembic_ini' must be a string, not a list"}},
+      {"bad-duration.yaml",
+       {"2:11: invalid duration '30 seconds' for 'interval' (expected e.g. 500ms, 30s, 5m, 1h "
+        "or 1m30s)"}},
+      {"bad-zero-duration.yaml", {"2:10: 'timeout' must be greater than 0"}},
+      {"bad-listen-address.yaml",
+       {"2:28: invalid listen address '::1:9747': an IPv6 host needs brackets (e.g. "
+        "[::1]:9747)"}},
+      {"bad-listen-scalar.yaml",
+       {"2:9: 'listen' must be a list of addresses, not a string (write listen: "
+        "[\"127.0.0.1:9747\"])"}},
+      {"bad-duplicate-component.yaml",
+       {"5:11: duplicate component name 'manager' (first defined on line 3)"}},
+      {"bad-missing-ini.yaml",
+       {"4:18: alembic_ini file '/opt/missing/alembic.ini' does not exist or is not readable"}},
+      {"bad-ini-and-script.yaml",
+       {"3:5: component 'manager' sets both 'alembic_ini' and 'script_location' (expected one "
+        "of them)"}},
+      {"bad-no-location.yaml",
+       {"3:5: component 'manager' needs 'alembic_ini' or 'script_location'"}},
+      {"bad-component-name.yaml",
+       {"3:11: invalid component name 'my manager' (expected letters, digits, '_', '.' and '-')"}},
+      {"bad-unset-variable.yaml",
+       {"6:22: 'password_file': environment variable 'NOT_SET' is not set"}},
+      {"bad-expected-heads.yaml", {"5:21: 'expected_heads' must be from 1 to 1000, not -1"}},
+      {"bad-empty-components.yaml", {"2:13: 'components' must list at least one component"}},
+      {"bad-missing-components.yaml",
+       {"2:1: missing required key 'components' (expected a list of components)"}},
+      {"bad-yaml-syntax.yaml", {"3:1: invalid YAML: end of sequence flow not found"}},
+      {"bad-duplicate-key.yaml", {"6:1: duplicate key 'interval' (first given on line 2)"}},
+      {"bad-log.yaml", {"2:6: invalid log target 'syslog' (expected auto, journald or stderr)"}},
+      {"bad-database-url.yaml",
+       {"6:12: 'url' must be a postgresql:// URL (e.g. "
+        "postgresql://exporter@localhost:5432/backend)"}},
+      {"bad-script-without-url.yaml",
+       {"3:5: component 'manager' uses 'script_location' and so needs 'database.url'"}},
+      {"bad-version-locations-with-ini.yaml",
+       {"5:24: 'version_locations' applies only with 'script_location' (with alembic_ini, set it "
+        "in the ini file)"}},
+      {"bad-keepalive.yaml", {"5:16: 'keepalive' must be true or false, not 'yes'"}},
+      {"bad-not-a-mapping.yaml",
+       {"2:1: the configuration must be a mapping of settings, not a list"}},
+  };
+  const auto environment = testing::backend_ai_host();
+  for (const auto& bad : fixtures) {
+    CAPTURE(bad.name);
+    std::string expected;
+    for (const auto& problem : bad.problems) expected += fixture(bad.name) + ":" + problem + "\n";
+    CHECK(problems_of(load_config(fixture(bad.name), environment)) == expected);
+  }
+}
+
+TEST_CASE("an empty file and a missing file are problems without a position") {
+  const auto environment = testing::backend_ai_host();
+  CHECK(problems_of(load_config(fixture("bad-empty.yaml"), environment)) ==
+        fixture("bad-empty.yaml") +
+            ": the configuration is empty (expected at least 'components')\n");
+  CHECK(problems_of(load_config(fixture("does-not-exist.yaml"), environment)) ==
+        fixture("does-not-exist.yaml") +
+            ": cannot read configuration file (No such file or directory)\n");
+}
+
+TEST_CASE("every problem of a file is reported at once, in file order") {
+  const std::string file = fixture("bad-several-problems.yaml");
+  CHECK(problems_of(load_config(file, testing::backend_ai_host())) ==
+        lines({
+            file + ":2:10: invalid listen address 'localhost:9747': host must be an IPv4 address "
+                   "or a bracketed IPv6 address, not 'localhost' (expected host:port, e.g. "
+                   "127.0.0.1:9747 or [::1]:9747)",
+            file + ":4:1: unknown key 'timout' (did you mean 'timeout'?)",
+            file + ":8:21: 'expected_heads' must be an integer, not 'many'",
+            file + ":9:11: duplicate component name 'manager' (first defined on line 6)",
+            file + ":10:22: script_location directory '/srv/missing' does not exist",
+            file + ":13:7: unknown key 'pasword_file' (did you mean 'password_file'?)",
+        }));
+}
+
+TEST_CASE("no problem message contains a password") {
+  for (const char* name : {"bad-database-url.yaml", "bad-several-problems.yaml"}) {
+    const auto text = problems_of(load_config(fixture(name), testing::backend_ai_host()));
+    CHECK_FALSE(text.empty());
+    CHECK(text.find("hunter2") == std::string::npos);
+  }
+}
+
+TEST_CASE("database URLs: libpq schemes and the SQLAlchemy driver form") {
+  const auto check = [](const std::string& url) {
+    return problems_of(
+        parse_config("components:\n  - name: m\n    script_location: /srv/app/"
+                     "migrations\n    database:\n      url: " +
+                         url + "\n",
+                     "c.yaml", testing::backend_ai_host()));
+  };
+  for (const char* url : {"postgresql://h/db", "postgres://h/db", "postgresql+asyncpg://h/db",
+                          "postgresql+psycopg2://u:p@h/db"}) {
+    CHECK(check(url) == "");
+  }
+  for (const char* url :
+       {"postgresql+://h/db", "postgresql+a-b://h/db", "mysql://h/db", "host=h dbname=db"}) {
+    CHECK(check(url).find("'url' must be a postgresql:// URL") != std::string::npos);
+  }
+}
+
+TEST_CASE("defaults are filled in") {
+  const auto config = valid(
+      parse_config("components:\n  - name: manager\n    alembic_ini: /opt/backend.ai/alembic.ini\n",
+                   "/etc/alembic-exporter/config.yaml", testing::backend_ai_host()));
+  CHECK(config.file == "/etc/alembic-exporter/config.yaml");
+  CHECK(config.listen == std::vector<ListenAddress>{{"127.0.0.1", 9747}});
+  CHECK(config.interval == 30s);
+  CHECK(config.timeout == 5s);
+  CHECK_FALSE(config.web_config_file.has_value());
+  CHECK(config.log == LogTarget::automatic);
+  REQUIRE(config.components.size() == 1);
+  const auto& component = config.components[0];
+  CHECK(component.alembic_ini == "/opt/backend.ai/alembic.ini");
+  CHECK(component.alembic_section == "alembic");
+  CHECK_FALSE(component.script_location.has_value());
+  CHECK(component.version_table == "alembic_version");
+  CHECK_FALSE(component.version_table_schema.has_value());
+  CHECK(component.expected_heads == 1);
+  CHECK(component.interval == 30s);
+  CHECK(component.upgrade_command == "alembic -c /opt/backend.ai/alembic.ini upgrade heads");
+  CHECK(component.merge_command == "alembic -c /opt/backend.ai/alembic.ini merge heads");
+  CHECK(component.keepalive);
+  CHECK_FALSE(component.database.url.has_value());
+  CHECK_FALSE(component.database.password_file.has_value());
+}
+
+TEST_CASE("a script_location component: relative paths, variables, overrides") {
+  const std::string dir = CONFIG_FIXTURES;
+  const auto environment = testing::fake_environment(
+      {{"CONFIG_DIR", dir}, {"CREDENTIALS_DIRECTORY", "/run/credentials/x"}},
+      {dir + "/web.yaml", "/run/credentials/x/app-db"},
+      {dir + "/migrations", dir + "/migrations/versions"});
+  const auto config = valid(load_config(fixture("good-script-location.yaml"), environment));
+  CHECK(config.listen == std::vector<ListenAddress>{{"::1", 0}, {"127.0.0.1", 9747}});
+  CHECK(config.interval == 90s);
+  CHECK(config.timeout == 1500ms);
+  CHECK(config.web_config_file == dir + "/web.yaml");
+  CHECK(config.log == LogTarget::stderr_stream);
+  REQUIRE(config.components.size() == 1);
+  const auto& component = config.components[0];
+  CHECK(component.name == "app.v2");
+  CHECK(component.script_location == dir + "/migrations");
+  CHECK(component.version_locations ==
+        std::vector<std::string>{dir + "/migrations/versions", "app.models:extra_versions"});
+  CHECK(component.recursive_version_locations);
+  REQUIRE(component.database.url.has_value());
+  CHECK(component.database.url->full ==
+        "postgresql://exporter:hunter2@db.example:5432/app?sslmode=require&password=hunter2");
+  CHECK(component.database.url->redacted ==
+        "postgresql://exporter:****@db.example:5432/app?sslmode=require&password=****");
+  CHECK(component.database.password_file == "/run/credentials/x/app-db");
+  CHECK(component.version_table == "app_version");
+  CHECK(component.version_table_schema == "audit");
+  CHECK(component.expected_heads == 2);
+  CHECK(component.interval == 1min);
+  CHECK(component.upgrade_command == "alembic upgrade heads");
+  CHECK_FALSE(component.keepalive);
+}
+
+TEST_CASE("the example configurations are valid") {
+  const std::string examples = CONFIG_EXAMPLES;
+  const auto environment = testing::fake_environment({}, {"/srv/app/alembic.ini"}, {});
+  CHECK(valid(load_config(examples + "/minimal.yaml", environment)).components.size() == 1);
+
+  const auto config = valid(load_config(examples + "/backend.ai.yaml", testing::backend_ai_host()));
+  REQUIRE(config.components.size() == 3);
+  CHECK(config.components[0].name == "manager");
+  CHECK(config.components[0].interval == 15s);
+  CHECK(config.components[0].upgrade_command == "./backend.ai mgr schema oneshot");
+  CHECK(config.components[0].database.password_file ==
+        "/run/credentials/alembic_exporter.service/manager-db");
+  CHECK(config.components[1].name == "accountmgr");
+  CHECK(config.components[1].alembic_ini == "/opt/backend.ai/alembic-accountmgr.ini");
+  CHECK(config.components[1].interval == 30s);
+  CHECK(config.components[2].name == "appproxy");
+  CHECK(config.components[2].alembic_ini == "/opt/backend.ai/alembic-appproxy.ini");
+}
+
+}  // namespace
+}  // namespace alembic_exporter::config
