@@ -1,0 +1,20 @@
+#include "version_query.hpp"
+
+namespace alembic_exporter::postgres {
+
+std::string quote_identifier(std::string_view identifier) {
+  std::string quoted = "\"";
+  for (const char c : identifier) {
+    quoted += c;
+    if (c == '"') quoted += '"';
+  }
+  return quoted + "\"";
+}
+
+std::string version_query(std::string_view table, const std::optional<std::string>& schema) {
+  std::string query = "SELECT version_num FROM ";
+  if (schema) query += quote_identifier(*schema) + ".";
+  return query + quote_identifier(table);
+}
+
+}  // namespace alembic_exporter::postgres

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <asio.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "database_url.hpp"
+#include "pg_failure.hpp"
+
+namespace alembic_exporter::postgres {
+
+/// What the version table holds. `table_missing` means it does not exist (a fresh database).
+struct VersionTableRows {
+  std::vector<std::string> revisions;  ///< byte order; empty for an empty table
+  bool table_missing = false;
+};
+
+using ReadOutcome = std::variant<VersionTableRows, ReadFailure>;
+
+/// One component's database and how to read it.
+struct ReaderSettings {
+  DatabaseUrl url;
+  /// Replaces the URL's password; read at every connection attempt.
+  std::optional<std::string> password_file;
+  std::string version_table = "alembic_version";
+  /// Without it the session's search_path finds the table, as for alembic.
+  std::optional<std::string> version_table_schema;
+  /// Budget of one read: connecting (when needed) plus the query.
+  std::chrono::milliseconds timeout{5000};
+  /// Keep the connection open between reads; false connects for every read.
+  bool keepalive = true;
+  /// Delay before reconnecting after a failed connection attempt; doubles per failure up to
+  /// the maximum, with jitter. Reads in between report the last failure without connecting.
+  std::chrono::milliseconds reconnect_backoff_initial{1000};
+  std::chrono::milliseconds reconnect_backoff_max{30000};
+};
+
+/// Reads the version table of one component's database, asynchronously on an io_context:
+/// libpq's non-blocking connect and query driven by Asio readiness of its socket, bounded by an
+/// Asio deadline. The session is read-only. Not thread-safe: use it from the io_context's one
+/// thread. libpq resolves host names synchronously (PQconnectStartParams/PQconnectPoll call
+/// getaddrinfo), so a slow resolver delays the loop; IP addresses or `hostaddr` avoid that.
+class VersionTableReader {
+ public:
+  VersionTableReader(asio::io_context& io, ReaderSettings settings);
+  /// Abandons a read in flight: its `done` is not called.
+  ~VersionTableReader();
+  VersionTableReader(const VersionTableReader&) = delete;
+  VersionTableReader& operator=(const VersionTableReader&) = delete;
+
+  /// Starts one read; `done` runs exactly once on the io_context (never inside `read`), within
+  /// `timeout` plus at most 250 ms for cancelling a running statement. A reused connection
+  /// that turns out dead is replaced once within the same budget. Reads must not overlap:
+  /// starting one while another is in flight throws std::logic_error.
+  void read(std::function<void(ReadOutcome)> done);
+
+  /// Ends a read in flight now, as if its budget had run out: a running statement is cancelled
+  /// on the server and `done` gets a `timeout` failure. No effect when idle.
+  void cancel();
+
+ private:
+  class Operation;
+  std::shared_ptr<Operation> operation_;
+};
+
+}  // namespace alembic_exporter::postgres
