@@ -31,6 +31,8 @@ constexpr std::string_view to_string(LogTarget target) {
 struct ConfiguredUrl {
   std::string full;      ///< may hold a password: never log, print or export it
   std::string redacted;  ///< `full` with every password replaced by `****`: safe to show
+
+  friend bool operator==(const ConfiguredUrl&, const ConfiguredUrl&) = default;
 };
 
 /// How to reach a component's database. Both parts are optional: with `alembic_ini` the ini's
@@ -38,6 +40,8 @@ struct ConfiguredUrl {
 struct DatabaseConfig {
   std::optional<ConfiguredUrl> url;
   std::optional<std::string> password_file;  ///< absolute path of a readable file
+
+  friend bool operator==(const DatabaseConfig&, const DatabaseConfig&) = default;
 };
 
 /// One component to check. Paths are expanded (`${NAME}`), absolute and were found to exist
@@ -63,6 +67,9 @@ struct ComponentConfig {
   std::string upgrade_command;           ///< default `alembic -c <ini> upgrade heads`
   std::string merge_command;             ///< default `alembic -c <ini> merge heads`
   bool keepalive = true;                 ///< keep the database connection open between checks
+
+  /// Equal components need no restart on reload.
+  friend bool operator==(const ComponentConfig&, const ComponentConfig&) = default;
 };
 
 /// A configuration that passed validate_config; code that needs a valid configuration takes this

@@ -41,7 +41,7 @@ std::variant<postgres::ReaderSettings, std::string> reader_settings(
   auto url = postgres::parse_database_url(*url_text);
   if (auto* error = std::get_if<std::string>(&url))
     return "component " + source.name + ": " + *error;
-  postgres::ReaderSettings reader{std::move(std::get<postgres::DatabaseUrl>(url))};
+  postgres::ReaderSettings reader{.url = std::move(std::get<postgres::DatabaseUrl>(url))};
   reader.password_file = source.password_file;
   reader.version_table =
       source.version_table.value_or(settings.version_table.value_or("alembic_version"));
