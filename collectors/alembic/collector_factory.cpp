@@ -41,15 +41,16 @@ std::variant<postgres::ReaderSettings, std::string> reader_settings(
   auto url = postgres::parse_database_url(*url_text);
   if (auto* error = std::get_if<std::string>(&url))
     return "component " + source.name + ": " + *error;
-  postgres::ReaderSettings reader{.url = std::move(std::get<postgres::DatabaseUrl>(url))};
-  reader.password_file = source.password_file;
-  reader.version_table =
-      source.version_table.value_or(settings.version_table.value_or("alembic_version"));
-  reader.version_table_schema =
-      source.version_table_schema ? source.version_table_schema : settings.version_table_schema;
-  reader.timeout = source.timeout;
-  reader.keepalive = source.keepalive;
-  return reader;
+  return postgres::ReaderSettings{
+      .url = std::move(std::get<postgres::DatabaseUrl>(url)),
+      .password_file = source.password_file,
+      .version_table =
+          source.version_table.value_or(settings.version_table.value_or("alembic_version")),
+      .version_table_schema = source.version_table_schema ? source.version_table_schema
+                                                          : settings.version_table_schema,
+      .timeout = source.timeout,
+      .keepalive = source.keepalive,
+  };
 }
 
 }  // namespace
