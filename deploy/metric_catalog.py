@@ -5,8 +5,14 @@ deploy/prometheus/recording.yml; the deploy tests use this module to enforce tha
 """
 
 import re
+from pathlib import Path
 
-EXPORTED_METRICS = frozenset({
+import yaml
+
+RECORDING_RULES = Path(__file__).resolve().parent / "prometheus" / "recording.yml"
+
+# Labelled with `component` (one series, or one per extra label value, per component).
+COMPONENT_METRICS = frozenset({
     "alembic_up",
     "alembic_pending_migrations",
     "alembic_heads_count",
@@ -22,10 +28,16 @@ EXPORTED_METRICS = frozenset({
     "alembic_check_interval_seconds",
     "alembic_check_errors_total",
     "alembic_state_changes_total",
+})
+
+# About the exporter process itself: no `component` label.
+PROCESS_METRICS = frozenset({
     "alembic_exporter_build_info",
     "alembic_exporter_config_last_reload_successful",
     "alembic_exporter_config_last_reload_success_timestamp_seconds",
 })
+
+EXPORTED_METRICS = COMPONENT_METRICS | PROCESS_METRICS
 
 # Series Prometheus itself attaches to every scrape target.
 SCRAPE_METRICS = frozenset({"up"})
@@ -55,3 +67,14 @@ def referenced_metrics(expr: str) -> set[str]:
         if call is None and name.lower() not in _KEYWORDS:
             names.add(name)
     return names
+
+
+def recorded_metrics(path: Path = RECORDING_RULES) -> set[str]:
+    """Names of the recording rules in deploy/prometheus/recording.yml."""
+    groups = yaml.safe_load(path.read_text(encoding="utf-8"))["groups"]
+    return {rule["record"] for group in groups for rule in group["rules"] if "record" in rule}
+
+
+def queryable_metrics() -> set[str]:
+    """What a dashboard may query: exported metrics, `up`, and the recording rules."""
+    return set(EXPORTED_METRICS | SCRAPE_METRICS) | recorded_metrics()
