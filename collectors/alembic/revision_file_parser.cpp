@@ -198,7 +198,10 @@ std::string describe(const Token& token) {
 /// module would bind `revision`, `down_revision`, `branch_labels` and `depends_on`.
 class RevisionFileReader {
  public:
-  explicit RevisionFileReader(std::string_view text) : tokenizer_(text) {}
+  explicit RevisionFileReader(std::string_view text) : tokenizer_(text) {
+    constexpr std::size_t kLongLogicalLine = 64;  // tokens; a longer line reallocates, rarely
+    line_.reserve(kLongLogicalLine);
+  }
 
   RevisionFileParse read() {
     while (true) {

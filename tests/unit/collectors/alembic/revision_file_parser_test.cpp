@@ -39,7 +39,7 @@ bool not_a_revision(std::string_view text) {
 }
 
 std::string fixture(std::string_view name) {
-  const char* directory = std::getenv("ALEMBIC_EXPORTER_FIXTURES");
+  const char* directory = std::getenv("FIXTURES_DIR");
   REQUIRE(directory != nullptr);
   std::ifstream file(std::string(directory) + "/revisions/" + std::string(name), std::ios::binary);
   REQUIRE(file.good());
