@@ -7,6 +7,8 @@
 
 namespace alembic_exporter::alembic {
 
+/// The token types of Python's `tokenize` that statement boundaries need (no NL, no f-string
+/// parts).
 enum class TokenKind {
   name,
   number,
