@@ -392,6 +392,18 @@ TEST_CASE("tokenizer errors are reported with the place Python reports") {
         "5:5: unindent does not match any outer indentation level");
 }
 
+TEST_CASE("Python's indentation errors") {
+  CHECK(error_of("  revision = 'a'\n  down_revision = None\n") == "1:3: unexpected indent");
+  CHECK(error_of("revision = 'a'\ndown_revision = None\ndef f():\n    x = 1\n        y = 2\n") ==
+        "5:9: unexpected indent");
+  CHECK(error_of("if x:\nrevision = 'a'\ndown_revision = None\n") ==
+        "2:1: expected an indented block after line 1");
+  CHECK(error_of("revision = 'a'\ndown_revision = None\nclass A:  # c\n    # c\n\n") ==
+        "6:1: expected an indented block after line 3");
+  CHECK(revision_of("if x:  # c\n    # d\n    y = 1\nrevision = 'a'\ndown_revision = None\n").id ==
+        "a");
+}
+
 TEST_CASE("a file Python cannot tokenize is an error even without a revision") {
   // alembic imports every *.py of the versions directory and would fail on it.
   CHECK(error_of("\"\"\"helpers\"\"\"\nx = (1,\n") == "2:5: '(' was never closed");
