@@ -13,7 +13,7 @@ constexpr std::string_view kMask = "****";
 
 // libpq 15's connection keywords (PQconndefaults()), except `replication`: a replication
 // connection cannot run the version query.
-constexpr std::array<std::string_view, 35> kLibpqKeywords = {
+constexpr auto kLibpqKeywords = std::to_array<std::string_view>({
     "application_name",
     "channel_binding",
     "client_encoding",
@@ -49,15 +49,15 @@ constexpr std::array<std::string_view, 35> kLibpqKeywords = {
     "target_session_attrs",
     "tcp_user_timeout",
     "user",
-};
+});
 
 // SQLAlchemy dialects whose URL is a libpq URL plus a `+driver` suffix on the scheme.
-constexpr std::array<std::string_view, 5> kSqlalchemyDrivers = {"asyncpg", "pg8000", "psycopg",
-                                                                "psycopg2", "psycopg2cffi"};
+constexpr auto kSqlalchemyDrivers =
+    std::to_array<std::string_view>({"asyncpg", "pg8000", "psycopg", "psycopg2", "psycopg2cffi"});
 
 // asyncpg's `ssl` query parameter takes libpq's sslmode names or a boolean.
-constexpr std::array<std::string_view, 6> kSslModes = {"disable", "allow",     "prefer",
-                                                       "require", "verify-ca", "verify-full"};
+constexpr auto kSslModes = std::to_array<std::string_view>(
+    {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"});
 
 bool contains(auto const& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();

@@ -74,7 +74,14 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   }
 
   void cancel() {
-    if (phase_ == Phase::connecting || phase_ == Phase::querying) expire("Cancelled");
+    if (phase_ == Phase::connecting) {
+      // Not the server's fault: no backoff.
+      const std::string where = endpoint();
+      close_connection();
+      finish(ReadFailure{FailureReason::timeout, "Cancelled connecting to " + where});
+    } else if (phase_ == Phase::querying) {
+      cancel_statement("Cancelled");
+    }
   }
 
   void abandon() {
@@ -350,16 +357,13 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
 
   void on_deadline(asio::error_code error) {
     if (!error) {
-      expire("Timed out after " + std::to_string(settings_.timeout.count()) + " ms");
-    }
-  }
-
-  void expire(const std::string& what) {
-    if (phase_ == Phase::connecting) {
-      connect_failed({FailureReason::timeout, what + " connecting to " + endpoint()});
-    } else if (phase_ == Phase::querying) {
-      start_cancel({FailureReason::timeout, what + " waiting for the version table query at " +
-                                                endpoint() + "; cancel requested"});
+      const std::string what =
+          "Timed out after " + std::to_string(settings_.timeout.count()) + " ms";
+      if (phase_ == Phase::connecting) {
+        connect_failed({FailureReason::timeout, what + " connecting to " + endpoint()});
+      } else if (phase_ == Phase::querying) {
+        cancel_statement(what);
+      }
     }
   }
 
@@ -367,10 +371,11 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   // connection and blocks without a timeout, so it runs on a short-lived detached thread that
   // owns everything it touches. The read waits for it at most kCancelGrace; if the server does
   // not take it, the session's statement_timeout still ends the statement.
-  void start_cancel(ReadFailure failure) {
+  void cancel_statement(const std::string& what) {
     ++token_;
     phase_ = Phase::cancelling;
-    pending_failure_ = std::move(failure);
+    pending_failure_ = {FailureReason::timeout, what + " waiting for the version table query at " +
+                                                    endpoint() + "; cancel requested"};
     CancelRequest request(PQgetCancel(connection_.get()));
     close_connection();
     cancel_sent_ = std::make_shared<std::atomic<bool>>(false);

@@ -45,6 +45,7 @@ struct ReaderSettings {
 /// Asio deadline. The session is read-only. Not thread-safe: use it from the io_context's one
 /// thread. libpq resolves host names synchronously (PQconnectStartParams/PQconnectPoll call
 /// getaddrinfo), so a slow resolver delays the loop; IP addresses or `hostaddr` avoid that.
+/// The program must ignore SIGPIPE: libpq 15's PQcancel sends without MSG_NOSIGNAL.
 class VersionTableReader {
  public:
   VersionTableReader(asio::io_context& io, ReaderSettings settings);
