@@ -117,6 +117,7 @@ struct KeywordScan {
 KeywordScan scan_keywords(std::string_view text) {
   KeywordScan scan;
   std::size_t at = 0;
+  bool seen_secret = false;
   const auto skip_spaces = [&] {
     while (at < text.size() && is_space(text[at])) ++at;
   };
@@ -132,6 +133,15 @@ KeywordScan scan_keywords(std::string_view text) {
       scan.error = "expected keyword=value at character " + std::to_string(keyword_begin + 1);
       return scan;
     }
+    if (seen_secret && !contains(kLibpqKeywords, keyword)) {
+      // Most likely the rest of an unquoted password that holds spaces: never echo it.
+      scan.error_at = keyword_begin;
+      scan.error = "unknown parameter after the password at character " +
+                   std::to_string(keyword_begin + 1) +
+                   " (quote a password that holds spaces: password='...')";
+      return scan;
+    }
+    seen_secret = seen_secret || is_secret_keyword(keyword);
     ++at;
     skip_spaces();
     KeywordToken token{std::move(keyword), {}, at, at};
@@ -256,7 +266,7 @@ std::optional<std::string> parse_host_list(std::string_view list, ConnectionPara
     const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
     if (!port.empty() && (error != std::errc{} || end != port.data() + port.size() || number == 0 ||
                           number > 65535)) {
-      return "invalid port \"" + std::string(port) + "\" (expected 1 to 65535)";
+      return "invalid port (expected 1 to 65535)";
     }
     const auto decoded = percent_decode(host);
     if (!decoded) return "invalid percent-encoding in host";
@@ -311,6 +321,13 @@ std::variant<ConnectionParameters, std::string> parse_url(std::string_view text,
 
   const std::string_view rest = text.substr(scheme_end + 3);
   const std::size_t authority_end = std::min(rest.find_first_of("/?"), rest.size());
+  if (rest.find('@', authority_end) != std::string_view::npos) {
+    // Like libpq, the host part ends at the first '/' or '?'; an '@' after it almost always
+    // means a password holding one of those characters, which then must not be echoed.
+    return fail(
+        "\"@\" after the host part (percent-encode @ / ? in user names, passwords and "
+        "values as %40 %2F %3F)");
+  }
   const std::string_view authority = rest.substr(0, authority_end);
   ConnectionParameters parameters;
   std::string_view host_list = authority;

@@ -38,6 +38,8 @@ constexpr std::chrono::milliseconds kCancelPoll{10};
 
 std::string_view or_empty(const char* text) { return text == nullptr ? "" : text; }
 
+void ignore_notice(void* /*context*/, const char* /*message*/) {}
+
 }  // namespace
 
 /// The state machine behind VersionTableReader. Asio handlers hold only a weak_ptr and the
@@ -148,6 +150,8 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
     // Makes libpq write the SQLSTATE of an error the server sends during startup into the
     // message (libpq 15 has no other way to get it for a connection that failed).
     PQsetErrorVerbosity(connection_.get(), PQERRORS_VERBOSE);
+    // libpq's default notice processor writes server notices to stderr; they are not ours to show.
+    PQsetNoticeProcessor(connection_.get(), ignore_notice, nullptr);
     if (PQstatus(connection_.get()) == CONNECTION_BAD) {
       connect_failed(connection_failure());
       return;
