@@ -54,6 +54,8 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
         deadline_(io),
         cancel_poll_(io),
         random_(std::random_device{}()) {}
+  Operation(const Operation&) = delete;
+  Operation& operator=(const Operation&) = delete;
 
   void read(std::function<void(ReadOutcome)> done) {
     if (done_) throw std::logic_error("VersionTableReader::read while a read is in flight");
@@ -285,8 +287,9 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
     if (PQresultStatus(result) == PGRES_TUPLES_OK) {
       VersionTableRows rows;
       for (int row = 0; row < PQntuples(result); ++row) {
-        if (PQgetisnull(result, row, 0) == 0)
+        if (PQgetisnull(result, row, 0) == 0) {
           rows.revisions.emplace_back(PQgetvalue(result, row, 0));
+        }
       }
       std::sort(rows.revisions.begin(), rows.revisions.end());
       return rows;
