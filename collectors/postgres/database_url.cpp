@@ -13,7 +13,7 @@ constexpr std::string_view kMask = "****";
 
 // libpq 15's connection keywords (PQconndefaults()), except `replication`: a replication
 // connection cannot run the version query.
-constexpr std::array<std::string_view, 35> kLibpqKeywords = {
+constexpr auto kLibpqKeywords = std::to_array<std::string_view>({
     "application_name",
     "channel_binding",
     "client_encoding",
@@ -49,15 +49,15 @@ constexpr std::array<std::string_view, 35> kLibpqKeywords = {
     "target_session_attrs",
     "tcp_user_timeout",
     "user",
-};
+});
 
 // SQLAlchemy dialects whose URL is a libpq URL plus a `+driver` suffix on the scheme.
-constexpr std::array<std::string_view, 5> kSqlalchemyDrivers = {"asyncpg", "pg8000", "psycopg",
-                                                                "psycopg2", "psycopg2cffi"};
+constexpr auto kSqlalchemyDrivers =
+    std::to_array<std::string_view>({"asyncpg", "pg8000", "psycopg", "psycopg2", "psycopg2cffi"});
 
 // asyncpg's `ssl` query parameter takes libpq's sslmode names or a boolean.
-constexpr std::array<std::string_view, 6> kSslModes = {"disable", "allow",     "prefer",
-                                                       "require", "verify-ca", "verify-full"};
+constexpr auto kSslModes = std::to_array<std::string_view>(
+    {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"});
 
 bool contains(auto const& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -117,6 +117,7 @@ struct KeywordScan {
 KeywordScan scan_keywords(std::string_view text) {
   KeywordScan scan;
   std::size_t at = 0;
+  bool seen_secret = false;
   const auto skip_spaces = [&] {
     while (at < text.size() && is_space(text[at])) ++at;
   };
@@ -132,6 +133,15 @@ KeywordScan scan_keywords(std::string_view text) {
       scan.error = "expected keyword=value at character " + std::to_string(keyword_begin + 1);
       return scan;
     }
+    if (seen_secret && !contains(kLibpqKeywords, keyword)) {
+      // Most likely the rest of an unquoted password that holds spaces: never echo it.
+      scan.error_at = keyword_begin;
+      scan.error = "unknown parameter after the password at character " +
+                   std::to_string(keyword_begin + 1) +
+                   " (quote a password that holds spaces: password='...')";
+      return scan;
+    }
+    seen_secret = seen_secret || is_secret_keyword(keyword);
     ++at;
     skip_spaces();
     KeywordToken token{std::move(keyword), {}, at, at};
@@ -256,7 +266,7 @@ std::optional<std::string> parse_host_list(std::string_view list, ConnectionPara
     const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
     if (!port.empty() && (error != std::errc{} || end != port.data() + port.size() || number == 0 ||
                           number > 65535)) {
-      return "invalid port \"" + std::string(port) + "\" (expected 1 to 65535)";
+      return "invalid port (expected 1 to 65535)";
     }
     const auto decoded = percent_decode(host);
     if (!decoded) return "invalid percent-encoding in host";
@@ -311,6 +321,13 @@ std::variant<ConnectionParameters, std::string> parse_url(std::string_view text,
 
   const std::string_view rest = text.substr(scheme_end + 3);
   const std::size_t authority_end = std::min(rest.find_first_of("/?"), rest.size());
+  if (rest.find('@', authority_end) != std::string_view::npos) {
+    // Like libpq, the host part ends at the first '/' or '?'; an '@' after it almost always
+    // means a password holding one of those characters, which then must not be echoed.
+    return fail(
+        "\"@\" after the host part (percent-encode @ / ? in user names, passwords and "
+        "values as %40 %2F %3F)");
+  }
   const std::string_view authority = rest.substr(0, authority_end);
   ConnectionParameters parameters;
   std::string_view host_list = authority;

@@ -38,6 +38,8 @@ constexpr std::chrono::milliseconds kCancelPoll{10};
 
 std::string_view or_empty(const char* text) { return text == nullptr ? "" : text; }
 
+void ignore_notice(void* /*context*/, const char* /*message*/) {}
+
 }  // namespace
 
 /// The state machine behind VersionTableReader. Asio handlers hold only a weak_ptr and the
@@ -52,6 +54,8 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
         deadline_(io),
         cancel_poll_(io),
         random_(std::random_device{}()) {}
+  Operation(const Operation&) = delete;
+  Operation& operator=(const Operation&) = delete;
 
   void read(std::function<void(ReadOutcome)> done) {
     if (done_) throw std::logic_error("VersionTableReader::read while a read is in flight");
@@ -74,7 +78,14 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   }
 
   void cancel() {
-    if (phase_ == Phase::connecting || phase_ == Phase::querying) expire("Cancelled");
+    if (phase_ == Phase::connecting) {
+      // Not the server's fault: no backoff.
+      const std::string where = endpoint();
+      close_connection();
+      finish(ReadFailure{FailureReason::timeout, "Cancelled connecting to " + where});
+    } else if (phase_ == Phase::querying) {
+      cancel_statement("Cancelled");
+    }
   }
 
   void abandon() {
@@ -141,6 +152,8 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
     // Makes libpq write the SQLSTATE of an error the server sends during startup into the
     // message (libpq 15 has no other way to get it for a connection that failed).
     PQsetErrorVerbosity(connection_.get(), PQERRORS_VERBOSE);
+    // libpq's default notice processor writes server notices to stderr; they are not ours to show.
+    PQsetNoticeProcessor(connection_.get(), ignore_notice, nullptr);
     if (PQstatus(connection_.get()) == CONNECTION_BAD) {
       connect_failed(connection_failure());
       return;
@@ -274,8 +287,9 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
     if (PQresultStatus(result) == PGRES_TUPLES_OK) {
       VersionTableRows rows;
       for (int row = 0; row < PQntuples(result); ++row) {
-        if (PQgetisnull(result, row, 0) == 0)
+        if (PQgetisnull(result, row, 0) == 0) {
           rows.revisions.emplace_back(PQgetvalue(result, row, 0));
+        }
       }
       std::sort(rows.revisions.begin(), rows.revisions.end());
       return rows;
@@ -350,16 +364,13 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
 
   void on_deadline(asio::error_code error) {
     if (!error) {
-      expire("Timed out after " + std::to_string(settings_.timeout.count()) + " ms");
-    }
-  }
-
-  void expire(const std::string& what) {
-    if (phase_ == Phase::connecting) {
-      connect_failed({FailureReason::timeout, what + " connecting to " + endpoint()});
-    } else if (phase_ == Phase::querying) {
-      start_cancel({FailureReason::timeout, what + " waiting for the version table query at " +
-                                                endpoint() + "; cancel requested"});
+      const std::string what =
+          "Timed out after " + std::to_string(settings_.timeout.count()) + " ms";
+      if (phase_ == Phase::connecting) {
+        connect_failed({FailureReason::timeout, what + " connecting to " + endpoint()});
+      } else if (phase_ == Phase::querying) {
+        cancel_statement(what);
+      }
     }
   }
 
@@ -367,10 +378,11 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   // connection and blocks without a timeout, so it runs on a short-lived detached thread that
   // owns everything it touches. The read waits for it at most kCancelGrace; if the server does
   // not take it, the session's statement_timeout still ends the statement.
-  void start_cancel(ReadFailure failure) {
+  void cancel_statement(const std::string& what) {
     ++token_;
     phase_ = Phase::cancelling;
-    pending_failure_ = std::move(failure);
+    pending_failure_ = {FailureReason::timeout, what + " waiting for the version table query at " +
+                                                    endpoint() + "; cancel requested"};
     CancelRequest request(PQgetCancel(connection_.get()));
     close_connection();
     cancel_sent_ = std::make_shared<std::atomic<bool>>(false);

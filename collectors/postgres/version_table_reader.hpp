@@ -26,10 +26,10 @@ using ReadOutcome = std::variant<VersionTableRows, ReadFailure>;
 struct ReaderSettings {
   DatabaseUrl url;
   /// Replaces the URL's password; read at every connection attempt.
-  std::optional<std::string> password_file;
+  std::optional<std::string> password_file{};
   std::string version_table = "alembic_version";
   /// Without it the session's search_path finds the table, as for alembic.
-  std::optional<std::string> version_table_schema;
+  std::optional<std::string> version_table_schema{};
   /// Budget of one read: connecting (when needed) plus the query.
   std::chrono::milliseconds timeout{5000};
   /// Keep the connection open between reads; false connects for every read.
@@ -45,6 +45,7 @@ struct ReaderSettings {
 /// Asio deadline. The session is read-only. Not thread-safe: use it from the io_context's one
 /// thread. libpq resolves host names synchronously (PQconnectStartParams/PQconnectPoll call
 /// getaddrinfo), so a slow resolver delays the loop; IP addresses or `hostaddr` avoid that.
+/// The program must ignore SIGPIPE: libpq 15's PQcancel sends without MSG_NOSIGNAL.
 class VersionTableReader {
  public:
   VersionTableReader(asio::io_context& io, ReaderSettings settings);

@@ -38,11 +38,13 @@ def _exit_on_sigterm(signum, frame):
 
 
 class PostgresCluster:
-    """Context manager; `auth` is the pg_hba method for TCP and socket connections."""
+    """Context manager; `auth` is the pg_hba method for TCP and socket connections, `settings`
+    extra server settings (e.g. {"max_connections": "250"})."""
 
-    def __init__(self, auth="trust", password=None):
+    def __init__(self, auth="trust", password=None, settings=None):
         self.auth = auth
         self.password = password
+        self.settings = dict(settings or {})
         self.port = None
         self.directory = None
         self._running = False
@@ -94,6 +96,7 @@ class PostgresCluster:
             self.port = self.port or free_port()
             options = (f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
                        "-c fsync=off -c full_page_writes=off -c synchronous_commit=off")
+            options += "".join(f" -c {key}={value}" for key, value in self.settings.items())
             started = subprocess.run(
                 _as_server_user([f"{PG_BIN}/pg_ctl", "-D", self.data_dir, "-l", self.log_file,
                                  "-w", "-t", "30", "-o", options, "start"]),
