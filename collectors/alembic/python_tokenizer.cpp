@@ -1,0 +1,434 @@
+#include "python_tokenizer.hpp"
+
+#include <array>
+#include <cstdio>
+#include <utility>
+
+namespace alembic_exporter::alembic {
+namespace {
+
+constexpr std::size_t npos = std::string_view::npos;
+
+bool is_identifier_start(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  // Bytes of non-ASCII code points: Python allows most of them in identifiers; checking which
+  // ones would need Unicode tables, and a wrong guess can only hide a syntax error.
+  return (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || byte == '_' ||
+         byte >= 0x80;
+}
+
+bool is_identifier_char(char c) { return is_identifier_start(c) || (c >= '0' && c <= '9'); }
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool is_quote(char c) { return c == '\'' || c == '"'; }
+
+bool is_triple_quote(std::string_view text, std::size_t offset, char quote) {
+  return offset + 2 < text.size() && text[offset] == quote && text[offset + 1] == quote &&
+         text[offset + 2] == quote;
+}
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+/// Python 3 string prefixes: one of r u b f, or r with b or f in either order, any case.
+bool is_string_prefix(std::string_view name) {
+  if (name.size() == 1) {
+    const char c = lower(name[0]);
+    return c == 'r' || c == 'u' || c == 'b' || c == 'f';
+  }
+  if (name.size() == 2) {
+    const char a = lower(name[0]);
+    const char b = lower(name[1]);
+    return (a == 'r' && (b == 'b' || b == 'f')) || (b == 'r' && (a == 'b' || a == 'f'));
+  }
+  return false;
+}
+
+bool has_prefix_letter(std::string_view prefix, char letter) {
+  for (const char c : prefix) {
+    if (lower(c) == letter) return true;
+  }
+  return false;
+}
+
+char closing_of(char open) { return open == '(' ? ')' : open == '[' ? ']' : '}'; }
+
+constexpr std::array<std::string_view, 5> kThreeCharOperators = {"**=", "//=", ">>=", "<<=", "..."};
+constexpr std::array<std::string_view, 19> kTwoCharOperators = {
+    "->", ":=", "==", "!=", "<=", ">=", "**", "//", "<<", ">>",
+    "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="};
+constexpr std::string_view kOneCharOperators = "+-*/%@&|^~<>=.,:;";
+
+std::size_t operator_length(std::string_view rest) {
+  for (const auto op : kThreeCharOperators) {
+    if (rest.starts_with(op)) return 3;
+  }
+  for (const auto op : kTwoCharOperators) {
+    if (rest.starts_with(op)) return 2;
+  }
+  return kOneCharOperators.find(rest[0]) != npos ? 1 : 0;
+}
+
+std::string invalid_character_message(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (byte < 0x20 || byte == 0x7f) {
+    std::array<char, 48> buffer{};
+    std::snprintf(buffer.data(), buffer.size(), "invalid non-printable character U+%04X", byte);
+    return buffer.data();
+  }
+  return std::string("invalid character '") + c + "'";
+}
+
+}  // namespace
+
+PythonTokenizer::PythonTokenizer(std::string_view source) : source_(source) {
+  if (source_.starts_with("\xEF\xBB\xBF")) offset_ = line_begin_ = column_offset_ = 3;
+}
+
+Token PythonTokenizer::next() {
+  if (finished_) return last_;
+  if (pending_dedents_ > 0) {
+    --pending_dedents_;
+    return make(TokenKind::dedent, offset_, offset_, line_, column_at(offset_));
+  }
+  return at_line_begin_ ? indentation() : scan();
+}
+
+Token PythonTokenizer::make(TokenKind kind, std::size_t begin, std::size_t end, int line,
+                            int column) {
+  if (kind == TokenKind::name || kind == TokenKind::number || kind == TokenKind::string ||
+      kind == TokenKind::op) {
+    logical_line_open_ = true;
+  }
+  return {kind, source_.substr(begin, end - begin), line, column};
+}
+
+Token PythonTokenizer::fail(int line, int column, std::string message) {
+  error_ = {line, column, std::move(message)};
+  finished_ = true;
+  last_ = {TokenKind::error, {}, line, column};
+  return last_;
+}
+
+int PythonTokenizer::column_at(std::size_t offset) {
+  // Tokens come in source order, so counting resumes where the previous call stopped.
+  if (column_offset_ < line_begin_) {
+    column_offset_ = line_begin_;
+    column_ = 1;
+  }
+  for (; column_offset_ < offset; ++column_offset_) {
+    if ((static_cast<unsigned char>(source_[column_offset_]) & 0xC0) != 0x80) ++column_;
+  }
+  return column_;
+}
+
+bool PythonTokenizer::starts_newline(std::size_t offset) const {
+  return source_[offset] == '\n' || source_[offset] == '\r';
+}
+
+std::size_t PythonTokenizer::newline_length(std::size_t offset) const {
+  return source_[offset] == '\r' && offset + 1 < source_.size() && source_[offset + 1] == '\n' ? 2
+                                                                                               : 1;
+}
+
+void PythonTokenizer::start_line(std::size_t offset) {
+  ++line_;
+  line_begin_ = offset;
+}
+
+Token PythonTokenizer::indentation() {
+  // At the beginning of a physical line outside brackets: blank and comment-only lines do not
+  // count (CPython's tokenizer skips them before comparing indentation).
+  while (true) {
+    int width = 0;
+    std::size_t p = offset_;
+    for (; p < source_.size(); ++p) {
+      const char c = source_[p];
+      if (c == ' ') {
+        ++width;
+      } else if (c == '\t') {
+        width = (width / 8 + 1) * 8;
+      } else if (c == '\f') {
+        width = 0;
+      } else {
+        break;
+      }
+    }
+    offset_ = p;
+    if (p == source_.size()) return at_end();
+    if (starts_newline(p)) {
+      offset_ = p + newline_length(p);
+      start_line(offset_);
+      continue;
+    }
+    if (source_[p] == '#') {
+      offset_ = source_.find_first_of("\r\n", p);
+      if (offset_ == npos) offset_ = source_.size();
+      return make(TokenKind::comment, p, offset_, line_, column_at(p));
+    }
+    at_line_begin_ = false;
+    if (width > indents_.back()) {
+      indents_.push_back(width);
+      return make(TokenKind::indent, p, p, line_, column_at(p));
+    }
+    if (width < indents_.back()) {
+      int dedents = 0;
+      while (width < indents_.back()) {
+        indents_.pop_back();
+        ++dedents;
+      }
+      if (width != indents_.back()) {
+        return fail(line_, column_at(p), "unindent does not match any outer indentation level");
+      }
+      pending_dedents_ = dedents - 1;
+      return make(TokenKind::dedent, p, p, line_, column_at(p));
+    }
+    return scan();
+  }
+}
+
+Token PythonTokenizer::at_end() {
+  const std::size_t end = source_.size();
+  if (!brackets_.empty()) {
+    const Bracket& open = brackets_.back();
+    return fail(open.line, open.column, std::string("'") + open.open + "' was never closed");
+  }
+  if (logical_line_open_) {
+    logical_line_open_ = false;
+    return make(TokenKind::newline, end, end, line_, column_at(end));
+  }
+  if (indents_.size() > 1) {
+    indents_.pop_back();
+    return make(TokenKind::dedent, end, end, line_, column_at(end));
+  }
+  finished_ = true;
+  last_ = make(TokenKind::endmarker, end, end, line_, column_at(end));
+  return last_;
+}
+
+Token PythonTokenizer::scan() {
+  const std::size_t size = source_.size();
+  while (true) {
+    while (offset_ < size &&
+           (source_[offset_] == ' ' || source_[offset_] == '\t' || source_[offset_] == '\f')) {
+      ++offset_;
+    }
+    if (offset_ == size) return at_end();
+    const std::size_t p = offset_;
+    const char c = source_[p];
+    const int line = line_;
+    const int column = column_at(p);
+
+    if (starts_newline(p)) {
+      offset_ = p + newline_length(p);
+      start_line(offset_);
+      if (!brackets_.empty()) continue;  // implicit line joining
+      at_line_begin_ = true;
+      if (!logical_line_open_) return next();
+      logical_line_open_ = false;
+      return {TokenKind::newline, source_.substr(p, offset_ - p), line, column};
+    }
+    if (c == '#') {
+      offset_ = source_.find_first_of("\r\n", p);
+      if (offset_ == npos) offset_ = size;
+      return make(TokenKind::comment, p, offset_, line, column);
+    }
+    if (c == '\\') {
+      const std::size_t after = p + 1;
+      if (after == size || (starts_newline(after) && after + newline_length(after) == size)) {
+        return fail(line, column + 1, "unexpected EOF while parsing");
+      }
+      if (!starts_newline(after)) {
+        return fail(line, column + 1, "unexpected character after line continuation character");
+      }
+      offset_ = after + newline_length(after);
+      start_line(offset_);
+      continue;
+    }
+    if (is_identifier_start(c)) {
+      std::size_t end = p + 1;
+      while (end < size && is_identifier_char(source_[end])) ++end;
+      if (end < size && is_quote(source_[end]) && is_string_prefix(source_.substr(p, end - p))) {
+        end = scan_string(p, end);
+        if (end == npos) return last_;
+        offset_ = end;
+        return make(TokenKind::string, p, end, line, column);
+      }
+      offset_ = end;
+      return make(TokenKind::name, p, end, line, column);
+    }
+    if (is_digit(c) || (c == '.' && p + 1 < size && is_digit(source_[p + 1]))) {
+      const bool hex = c == '0' && p + 1 < size && lower(source_[p + 1]) == 'x';
+      std::size_t end = p + 1;
+      while (end < size) {
+        const char d = source_[end];
+        const bool exponent_sign = (d == '+' || d == '-') && !hex && lower(source_[end - 1]) == 'e';
+        if (!is_identifier_char(d) && d != '.' && !exponent_sign) break;
+        ++end;
+      }
+      offset_ = end;
+      return make(TokenKind::number, p, end, line, column);
+    }
+    if (is_quote(c)) {
+      const std::size_t end = scan_string(p, p);
+      if (end == npos) return last_;
+      offset_ = end;
+      return make(TokenKind::string, p, end, line, column);
+    }
+    if (c == '(' || c == '[' || c == '{') {
+      brackets_.push_back({c, line, column});
+      offset_ = p + 1;
+      return make(TokenKind::op, p, offset_, line, column);
+    }
+    if (c == ')' || c == ']' || c == '}') return scan_close_bracket(p, line, column);
+    const std::size_t length = operator_length(source_.substr(p));
+    if (length == 0) return fail(line, column, invalid_character_message(c));
+    offset_ = p + length;
+    return make(TokenKind::op, p, offset_, line, column);
+  }
+}
+
+Token PythonTokenizer::scan_close_bracket(std::size_t begin, int line, int column) {
+  const char c = source_[begin];
+  if (brackets_.empty()) return fail(line, column, std::string("unmatched '") + c + "'");
+  const Bracket open = brackets_.back();
+  if (closing_of(open.open) != c) {
+    std::string message = std::string("closing parenthesis '") + c +
+                          "' does not match opening parenthesis '" + open.open + "'";
+    if (open.line != line) message += " on line " + std::to_string(open.line);
+    return fail(line, column, std::move(message));
+  }
+  brackets_.pop_back();
+  offset_ = begin + 1;
+  return make(TokenKind::op, begin, offset_, line, column);
+}
+
+std::size_t PythonTokenizer::scan_string(std::size_t prefix_begin, std::size_t quote_offset) {
+  const int line = line_;
+  const int column = column_at(prefix_begin);
+  const std::string_view prefix = source_.substr(prefix_begin, quote_offset - prefix_begin);
+  const bool formatted = has_prefix_letter(prefix, 'f');
+  const bool raw = has_prefix_letter(prefix, 'r');
+  const char quote = source_[quote_offset];
+  const bool triple = is_triple_quote(source_, quote_offset, quote);
+  const std::size_t size = source_.size();
+  std::size_t p = quote_offset + (triple ? 3 : 1);
+  const auto unterminated = [&] {
+    // Like CPython, a line break ending the file does not start a line of its own.
+    const bool after_last_line = p >= size && size > 0 && starts_newline(size - 1);
+    fail(line, column,
+         std::string(triple ? "unterminated triple-quoted string literal"
+                            : "unterminated string literal") +
+             " (detected at line " + std::to_string(after_last_line ? line_ - 1 : line_) + ")");
+    return npos;
+  };
+
+  while (true) {
+    if (p >= size) return unterminated();
+    const char c = source_[p];
+    if (c == '\\') {
+      ++p;
+      if (p < size && starts_newline(p)) {
+        p += newline_length(p);
+        start_line(p);
+      } else if (formatted && !raw && p + 1 < size && source_[p] == 'N' && source_[p + 1] == '{') {
+        p = source_.find('}', p);  // \N{NAME} is an escape, not a replacement field
+        if (p == npos) return unterminated();
+        ++p;
+      } else {
+        ++p;
+      }
+      continue;
+    }
+    if (c == quote) {
+      if (!triple) return p + 1;
+      if (is_triple_quote(source_, p, quote)) return p + 3;
+      ++p;
+      continue;
+    }
+    if (starts_newline(p)) {
+      if (!triple) return unterminated();
+      p += newline_length(p);
+      start_line(p);
+      continue;
+    }
+    if (formatted && c == '{') {
+      if (p + 1 < size && source_[p + 1] == '{') {
+        p += 2;
+        continue;
+      }
+      p = scan_replacement_field(p + 1, quote, triple);
+      if (p == npos) return npos;
+      continue;
+    }
+    ++p;
+  }
+}
+
+std::size_t PythonTokenizer::scan_replacement_field(std::size_t offset, char quote, bool triple) {
+  // Inside `{...}` of an f-string: an expression, where (since Python 3.12) strings may reuse
+  // the enclosing quote, then an optional `:format spec`. Malformed fields are left for the
+  // enclosing string scan to report.
+  const std::size_t size = source_.size();
+  int depth = 0;
+  std::size_t p = offset;
+  while (p < size) {
+    const char c = source_[p];
+    if (is_quote(c)) {
+      p = scan_string(p, p);
+      if (p == npos) return npos;
+      continue;
+    }
+    if (is_identifier_start(c)) {
+      std::size_t end = p + 1;
+      while (end < size && is_identifier_char(source_[end])) ++end;
+      if (end < size && is_quote(source_[end]) && is_string_prefix(source_.substr(p, end - p))) {
+        end = scan_string(p, end);
+        if (end == npos) return npos;
+      }
+      p = end;
+      continue;
+    }
+    if (starts_newline(p)) {
+      p += newline_length(p);
+      start_line(p);
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ')' || c == ']') {
+      if (depth > 0) --depth;
+    } else if (c == '}') {
+      if (depth == 0) return p + 1;
+      --depth;
+    } else if (c == ':' && depth == 0) {
+      return scan_format_spec(p + 1, quote, triple);
+    }
+    ++p;
+  }
+  return p;
+}
+
+std::size_t PythonTokenizer::scan_format_spec(std::size_t offset, char quote, bool triple) {
+  const std::size_t size = source_.size();
+  std::size_t p = offset;
+  while (p < size) {
+    const char c = source_[p];
+    if (c == '}') return p + 1;
+    if (c == quote || (starts_newline(p) && !triple)) return p;
+    if (c == '{') {
+      p = scan_replacement_field(p + 1, quote, triple);
+      if (p == npos) return npos;
+      continue;
+    }
+    if (starts_newline(p)) {
+      p += newline_length(p);
+      start_line(p);
+      continue;
+    }
+    ++p;
+  }
+  return p;
+}
+
+}  // namespace alembic_exporter::alembic

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace alembic_exporter::alembic {
+
+enum class TokenKind {
+  name,
+  number,
+  string,
+  op,
+  comment,
+  newline,
+  indent,
+  dedent,
+  endmarker,
+  error
+};
+
+/// One token of Python 3 source, as `tokenize` would produce it minus NL tokens (blank lines and
+/// newlines inside brackets are skipped). `text` views the source: a string token includes its
+/// prefix and quotes, a newline token its line break (empty for the one added at the end of the
+/// file), indent/dedent/endmarker/error tokens are empty.
+struct Token {
+  TokenKind kind;
+  std::string_view text;
+  int line;    ///< 1-based
+  int column;  ///< 1-based, in code points (a tab counts as one)
+};
+
+/// Why the source cannot be tokenized, located like Python's SyntaxError (e.g. the opening quote
+/// of an unterminated string, the opening bracket that was never closed).
+struct TokenizeError {
+  int line = 0;
+  int column = 0;
+  std::string message;
+};
+
+/// Single-pass pull tokenizer over UTF-8 text (a BOM is skipped; LF, CRLF and CR end lines).
+/// Allocates nothing per token: tokens view the source. It knows enough Python to find statement
+/// boundaries: string prefixes and escapes, triple quotes, f-string replacement fields (nested
+/// quotes as Python 3.12 allows), implicit joining inside brackets, backslash continuation and
+/// indentation (tabs to multiples of 8, form feed resets, as CPython's tokenizer does).
+class PythonTokenizer {
+ public:
+  explicit PythonTokenizer(std::string_view source);
+
+  /// The next token; after `endmarker` or `error` it returns that token again.
+  Token next();
+
+  /// Meaningful once next() returned an `error` token.
+  const TokenizeError& error() const { return error_; }
+
+ private:
+  Token scan();
+  Token indentation();
+  Token at_end();
+  Token make(TokenKind kind, std::size_t begin, std::size_t end, int line, int column);
+  Token fail(int line, int column, std::string message);
+  int column_at(std::size_t offset);
+  bool starts_newline(std::size_t offset) const;
+  std::size_t newline_length(std::size_t offset) const;
+  void start_line(std::size_t offset);
+  std::size_t scan_string(std::size_t prefix_begin, std::size_t quote);
+  std::size_t scan_replacement_field(std::size_t offset, char quote, bool triple);
+  std::size_t scan_format_spec(std::size_t offset, char quote, bool triple);
+  Token scan_close_bracket(std::size_t begin, int line, int column);
+
+  struct Bracket {
+    char open;
+    int line;
+    int column;
+  };
+
+  std::string_view source_;
+  std::size_t offset_ = 0;
+  int line_ = 1;
+  std::size_t line_begin_ = 0;
+  std::size_t column_offset_ = 0;  ///< column_at() resumes counting from here
+  int column_ = 1;
+  bool at_line_begin_ = true;
+  bool logical_line_open_ = false;  ///< a token was emitted since the last newline token
+  int pending_dedents_ = 0;
+  std::vector<int> indents_{0};
+  std::vector<Bracket> brackets_;
+  bool finished_ = false;
+  Token last_{TokenKind::endmarker, {}, 1, 1};
+  TokenizeError error_;
+};
+
+}  // namespace alembic_exporter::alembic
