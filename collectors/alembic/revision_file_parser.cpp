@@ -450,11 +450,19 @@ class RevisionFileReader {
                                     "' has no module-level down_revision (write `down_revision "
                                     "= None` for a base revision)"};
     }
+    const auto line_of = [this](Field field) {
+      const auto& assigned = assigned_[static_cast<std::size_t>(field)];
+      return assigned ? assigned->target.line : 0;
+    };
     const auto strings_of = [this](Field field) {
       auto& assigned = assigned_[static_cast<std::size_t>(field)];
       return assigned ? std::move(assigned->literal.strings) : std::vector<std::string>{};
     };
     Revision result;
+    result.lines = {.revision = line_of(Field::revision),
+                    .down_revision = line_of(Field::down_revision),
+                    .depends_on = line_of(Field::depends_on),
+                    .branch_labels = line_of(Field::branch_labels)};
     result.id = id;
     result.down_revisions = strings_of(Field::down_revision);
     result.branch_labels = strings_of(Field::branch_labels);

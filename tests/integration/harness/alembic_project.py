@@ -50,9 +50,11 @@ class AlembicProject:
         with open(self.ini) as handle:
             text = handle.read()
         line = f"{key} = {value.replace('%', '%%')}"
-        pattern = re.compile(rf"^#?\s*{re.escape(key)}\s*=.*$", re.MULTILINE)
-        if pattern.search(text):
-            text = pattern.sub(lambda _: line, text, count=1)
+        # An active setting first: the template also carries commented-out alternatives.
+        for pattern in (rf"^{re.escape(key)}\s*=.*$", rf"^#\s*{re.escape(key)}\s*=.*$"):
+            text, replaced = re.subn(pattern, lambda _: line, text, count=1, flags=re.MULTILINE)
+            if replaced:
+                break
         else:
             text = text.replace("[alembic]\n", f"[alembic]\n{line}\n", 1)
         with open(self.ini, "w") as handle:

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "revision.hpp"
+#include "revision_graph.hpp"
+
+namespace alembic_exporter::alembic {
+
+/// One look at the version locations.
+struct ScriptDirectoryScan {
+  std::shared_ptr<const RevisionGraph> graph;
+  /// Missing locations, unreadable and unparsable files, then the graph's findings; sorted by
+  /// path, line and column.
+  std::vector<ScriptFinding> findings;
+  /// Files read and parsed by this scan (0 when nothing changed since the last one).
+  std::size_t files_parsed = 0;
+};
+
+/// The revision files of an alembic script directory, listed as alembic does and parsed natively.
+///
+/// Files: every `*.py` directly in each version location, except names starting with `__init__`
+/// or `.#` (alembic's `_only_source_rev_file`); with `recursive` also those in subdirectories,
+/// `__pycache__` and symlinked directories excepted (alembic >= 1.10's
+/// `recursive_version_locations`; 1.8.1 lacks it). A file reached twice (same device and inode)
+/// is read once, as alembic skips a real path it has loaded. A `*.py` without a module-level
+/// `revision` is a finding: alembic 1.8.1 stops with "Could not determine revision id".
+///
+/// Order, which alembic uses to break ties in its upgrade order: locations as given; within a
+/// location the directory's own listing order (`os.listdir`, as 1.8.1), or when `recursive`
+/// names sorted per directory, parents before subdirectories (as alembic >= 1.10).
+///
+/// A version location that is missing or not a directory is a `missing_directory` finding,
+/// although alembic 1.8.1 skips configured locations that do not exist: to an operator a
+/// location that vanished is a deployment problem worth seeing.
+///
+/// Rescans are incremental: a file whose size, mtime, ctime, device and inode are unchanged is
+/// not read again, and when the listing and every file are unchanged the previous graph object
+/// itself is returned. Not thread-safe: one scanner per component, used from one thread.
+class ScriptDirectory {
+ public:
+  ScriptDirectory(std::vector<std::string> version_locations, bool recursive);
+
+  ScriptDirectoryScan scan();
+
+ private:
+  struct FileStamp {
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    std::int64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;
+    bool operator==(const FileStamp&) const = default;
+  };
+  struct ListedFile {
+    std::string path;
+    FileStamp stamp;
+    bool operator==(const ListedFile&) const = default;
+  };
+  struct Listing {
+    std::vector<ListedFile> files;
+    std::vector<ScriptFinding> findings;
+    /// Same files with the same stamps, same problems with the locations.
+    bool operator==(const Listing& other) const;
+  };
+  /// What one file gave: a revision, or a finding about it.
+  using FileOutcome = std::variant<Revision, ScriptFinding>;
+  struct CachedFile {
+    FileStamp stamp;
+    FileOutcome outcome;
+  };
+
+  Listing list() const;
+  void list_directory(const std::string& directory, bool top, Listing& listing) const;
+
+  std::vector<std::string> version_locations_;
+  bool recursive_;
+  Listing last_listing_;
+  std::unordered_map<std::string, CachedFile> cache_;
+  ScriptDirectoryScan last_scan_;
+};
+
+/// Pure: what a revision file's text gives, its path filled in.
+std::variant<Revision, ScriptFinding> read_revision_text(const std::string& path,
+                                                         std::string_view text);
+
+}  // namespace alembic_exporter::alembic

@@ -1,0 +1,189 @@
+#include "script_directory.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace alembic_exporter::alembic {
+namespace {
+
+namespace fs = std::filesystem;
+using Ids = std::vector<std::string>;
+
+/// A throwaway directory, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "script_directory_test.XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  std::string path(const std::string& relative = "") const { return (path_ / relative).string(); }
+  void write(const std::string& relative, const std::string& text) const {
+    fs::create_directories((path_ / relative).parent_path());
+    std::ofstream(path_ / relative, std::ios::binary) << text;
+  }
+
+ private:
+  fs::path path_;
+};
+
+std::string revision_file(const std::string& id, const std::string& down = "") {
+  return "\"\"\"message of " + id + "\n\nRevision ID: " + id + "\n\"\"\"\nrevision = '" + id +
+         "'\ndown_revision = " + (down.empty() ? "None" : "'" + down + "'") +
+         "\nbranch_labels = None\ndepends_on = None\n";
+}
+
+Ids ids_of(const RevisionGraph& graph) {
+  Ids ids;
+  for (const auto& revision : graph.revisions()) ids.push_back(revision.id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+TEST_CASE("lists *.py files as alembic does") {
+  TempDir dir;
+  dir.write("versions/a1_first.py", revision_file("a1"));
+  dir.write("versions/b2_second.py", revision_file("b2", "a1"));
+  dir.write("versions/README", "not python");
+  dir.write("versions/.keep", "");
+  dir.write("versions/__init__.py", "");
+  dir.write("versions/__init__old.py", revision_file("x1"));
+  dir.write("versions/.#b2_second.py", "lock file (((");
+  dir.write("versions/b2_second.pyc", "bytecode");
+  dir.write("versions/notes.py.orig", revision_file("x2"));
+  dir.write("versions/sub/c3_nested.py", revision_file("c3", "b2"));
+  dir.write("versions/__pycache__/d4.py", revision_file("d4", "b2"));
+
+  ScriptDirectory flat({dir.path("versions")}, false);
+  const ScriptDirectoryScan scan = flat.scan();
+  CHECK(scan.findings.empty());
+  CHECK(scan.files_parsed == 2);
+  CHECK(ids_of(*scan.graph) == Ids{"a1", "b2"});
+  CHECK(scan.graph->find("b2")->path == dir.path("versions/b2_second.py"));
+  CHECK(scan.graph->find("b2")->message == "message of b2");
+
+  ScriptDirectory recursive({dir.path("versions")}, true);
+  const ScriptDirectoryScan deep = recursive.scan();
+  CHECK(deep.findings.empty());
+  CHECK(ids_of(*deep.graph) == Ids{"a1", "b2", "c3"});
+  CHECK(deep.graph->heads() == Ids{"c3"});
+}
+
+TEST_CASE("several version locations make one graph") {
+  TempDir dir;
+  dir.write("one/a1.py", revision_file("a1"));
+  dir.write("two/b2.py", revision_file("b2", "a1"));
+  ScriptDirectory scripts({dir.path("one"), dir.path("two")}, false);
+  const ScriptDirectoryScan scan = scripts.scan();
+  CHECK(scan.findings.empty());
+  CHECK(scan.graph->heads() == Ids{"b2"});
+}
+
+TEST_CASE("the same file reached through two locations is read once") {
+  TempDir dir;
+  dir.write("versions/a1.py", revision_file("a1"));
+  fs::create_directory_symlink(dir.path("versions"), dir.path("alias"));
+  ScriptDirectory scripts({dir.path("versions"), dir.path("alias")}, false);
+  const ScriptDirectoryScan scan = scripts.scan();
+  CHECK(scan.findings.empty());
+  CHECK(scan.graph->revisions().size() == 1);
+}
+
+TEST_CASE("problems with files and locations are findings with places") {
+  TempDir dir;
+  dir.write("versions/a1.py", revision_file("a1"));
+  dir.write("versions/b2.py", revision_file("b2", "gone"));
+  dir.write("versions/c3.py", revision_file("a1", "a1"));
+  dir.write("versions/d4.py", "revision = 'd4'\ndown_revision = 'a1\n");
+  dir.write("versions/helpers.py", "def helper():\n    return 1\n");
+  ScriptDirectory scripts({dir.path("versions"), dir.path("missing")}, false);
+  const ScriptDirectoryScan scan = scripts.scan();
+  REQUIRE(scan.findings.size() == 5);
+  CHECK(scan.findings[0].kind == ScriptFinding::Kind::missing_directory);
+  CHECK(scan.findings[0].path == dir.path("missing"));
+  CHECK(scan.findings[1].kind == ScriptFinding::Kind::dangling_reference);
+  CHECK(scan.findings[1].path == dir.path("versions/b2.py"));
+  CHECK(scan.findings[1].line == 6);
+  CHECK(scan.findings[2].kind == ScriptFinding::Kind::duplicate_revision);
+  CHECK(scan.findings[2].path == dir.path("versions/c3.py"));
+  CHECK(scan.findings[2].line == 5);
+  CHECK(scan.findings[2].message.find(dir.path("versions/a1.py")) != std::string::npos);
+  CHECK(scan.findings[3].kind == ScriptFinding::Kind::parse_error);
+  CHECK(scan.findings[3].path == dir.path("versions/d4.py"));
+  CHECK(scan.findings[3].line == 2);
+  CHECK(scan.findings[3].column > 0);
+  CHECK(scan.findings[4].kind == ScriptFinding::Kind::parse_error);
+  CHECK(scan.findings[4].path == dir.path("versions/helpers.py"));
+  CHECK(scan.graph->heads() == Ids{"a1", "b2"});
+}
+
+TEST_CASE("an unchanged directory gives back the same graph without reading a file") {
+  TempDir dir;
+  dir.write("versions/a1.py", revision_file("a1"));
+  dir.write("versions/b2.py", revision_file("b2", "a1"));
+  ScriptDirectory scripts({dir.path("versions")}, false);
+  const ScriptDirectoryScan first = scripts.scan();
+  CHECK(first.files_parsed == 2);
+  const ScriptDirectoryScan second = scripts.scan();
+  CHECK(second.files_parsed == 0);
+  CHECK(second.graph == first.graph);
+}
+
+TEST_CASE("a changed file is the only one read again") {
+  TempDir dir;
+  dir.write("versions/a1.py", revision_file("a1"));
+  dir.write("versions/b2.py", revision_file("b2", "a1"));
+  dir.write("versions/c3.py", revision_file("c3", "b2"));
+  ScriptDirectory scripts({dir.path("versions")}, false);
+  const ScriptDirectoryScan first = scripts.scan();
+  dir.write("versions/c3.py", revision_file("c3", "a1") + "# now a branch\n");
+  const ScriptDirectoryScan second = scripts.scan();
+  CHECK(second.files_parsed == 1);
+  CHECK(second.graph != first.graph);
+  CHECK(second.graph->heads() == Ids{"b2", "c3"});
+  CHECK(first.graph->heads() == Ids{"c3"});  // the old graph is untouched
+}
+
+TEST_CASE("added and removed files are noticed") {
+  TempDir dir;
+  dir.write("versions/a1.py", revision_file("a1"));
+  dir.write("versions/b2.py", revision_file("b2", "a1"));
+  ScriptDirectory scripts({dir.path("versions")}, false);
+  CHECK(scripts.scan().graph->heads() == Ids{"b2"});
+
+  dir.write("versions/c3.py", revision_file("c3", "b2"));
+  const ScriptDirectoryScan added = scripts.scan();
+  CHECK(added.files_parsed == 1);
+  CHECK(added.graph->heads() == Ids{"c3"});
+
+  fs::remove(dir.path("versions/c3.py"));
+  fs::remove(dir.path("versions/b2.py"));
+  const ScriptDirectoryScan removed = scripts.scan();
+  CHECK(removed.files_parsed == 0);
+  CHECK(ids_of(*removed.graph) == Ids{"a1"});
+}
+
+TEST_CASE("a version location that appears or vanishes is noticed") {
+  TempDir dir;
+  ScriptDirectory scripts({dir.path("versions")}, false);
+  const ScriptDirectoryScan missing = scripts.scan();
+  REQUIRE(missing.findings.size() == 1);
+  CHECK(missing.findings[0].kind == ScriptFinding::Kind::missing_directory);
+  dir.write("versions/a1.py", revision_file("a1"));
+  const ScriptDirectoryScan present = scripts.scan();
+  CHECK(present.findings.empty());
+  CHECK(present.graph->heads() == Ids{"a1"});
+}
+
+}  // namespace
+}  // namespace alembic_exporter::alembic
