@@ -21,11 +21,10 @@ constexpr int ipv6_feature = 8;  // mg_check_feature bit: built with IPv6 suppor
 
 void send(mg_connection* connection, int status, std::string_view content_type,
           std::string_view body, bool gzip = false) {
-  std::string head = "HTTP/1.1 " + std::to_string(status) + ' ' +
-                     mg_get_response_code_text(connection, status) +
-                     "\r\nContent-Type: " + std::string(content_type) +
-                     "\r\nContent-Length: " + std::to_string(body.size()) +
-                     "\r\nCache-Control: no-store\r\n";
+  std::string head =
+      "HTTP/1.1 " + std::to_string(status) + ' ' + mg_get_response_code_text(connection, status) +
+      "\r\nContent-Type: " + std::string(content_type) +
+      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nCache-Control: no-store\r\n";
   if (gzip) head += "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n";
   head += "\r\n";
   mg_write(connection, head.data(), head.size());
@@ -150,16 +149,15 @@ HttpServer::HttpServer(const std::vector<std::string>& listen, HttpSources sourc
                        const WebSettings* web_settings)
     : context_(std::make_unique<CivetContext>()),
       routes_(std::make_unique<HttpRoutes>(
-          std::move(sources),
-          web_settings == nullptr ? std::map<std::string, std::string>{}
-                                  : web_settings->basic_auth_users)) {
+          std::move(sources), web_settings == nullptr ? std::map<std::string, std::string>{}
+                                                      : web_settings->basic_auth_users)) {
   const bool tls = web_settings != nullptr && web_settings->tls.has_value();
   const std::vector<std::string> options = {
-      "listening_ports", listening_ports_option(listen, tls),
-      "num_threads", "4",
+      "listening_ports",    listening_ports_option(listen, tls),
+      "num_threads",        "4",
       "request_timeout_ms", "10000",
-      "max_request_size", "16384",
-      "enable_keep_alive", "yes",
+      "max_request_size",   "16384",
+      "enable_keep_alive",  "yes",
   };
   CivetCallbacks callbacks;
   callbacks.log_message = remember_log_message;
