@@ -38,6 +38,10 @@ std::string to_string(ScriptFinding::Kind kind) {
       return "dangling_reference";
     case ScriptFinding::Kind::cycle:
       return "cycle";
+    case ScriptFinding::Kind::duplicate_branch_label:
+      return "duplicate_branch_label";
+    case ScriptFinding::Kind::missing_directory:
+      return "missing_directory";
   }
   return "unknown";
 }

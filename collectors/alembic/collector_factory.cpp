@@ -46,8 +46,8 @@ std::variant<postgres::ReaderSettings, std::string> reader_settings(
       .password_file = source.password_file,
       .version_table =
           source.version_table.value_or(settings.version_table.value_or("alembic_version")),
-      .version_table_schema = source.version_table_schema ? source.version_table_schema
-                                                          : settings.version_table_schema,
+      .version_table_schema =
+          source.version_table_schema ? source.version_table_schema : settings.version_table_schema,
       .timeout = source.timeout,
       .keepalive = source.keepalive,
   };

@@ -8,7 +8,11 @@
 namespace alembic_exporter {
 namespace {
 
-const std::filesystem::path fixtures = std::filesystem::path(FIXTURES_DIR) / "web";
+std::filesystem::path fixture_directory() {
+  const char* root = std::getenv("FIXTURES_DIR");
+  return std::filesystem::path(root == nullptr ? "." : root) / "web";
+}
+const std::filesystem::path fixtures = fixture_directory();
 const std::filesystem::path base = "/etc/alembic-exporter";
 
 /// Every file exists except those named missing*.
