@@ -44,7 +44,8 @@ class StatusStatesTest(unittest.TestCase):
         cls.diverged = AlembicProject(os.path.join(cls.root, "appproxy"))
         cls.diverged.revision("Create circuits", rev_id="a1b2c3d4e5f6")
         cls.diverged.revision("Add worker table", rev_id="b2c3d4e5f6a7", head="a1b2c3d4e5f6")
-        cls.diverged.revision("Add endpoint table", rev_id="c3d4e5f6a7b8", head="a1b2c3d4e5f6")
+        cls.diverged.revision("Add endpoint table", rev_id="c3d4e5f6a7b8", head="a1b2c3d4e5f6",
+                              splice=True)
         cls.cluster.create_database("diverged")
         cls.diverged.set_option("sqlalchemy.url", cls.cluster.sqlalchemy_url("diverged"))
         cls.diverged.upgrade("a1b2c3d4e5f6")

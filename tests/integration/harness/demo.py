@@ -44,7 +44,7 @@ def build_components(cluster, root):
         if name == "appproxy":
             project.upgrade(first)
             project.revision("Add worker table", head=first)
-            project.revision("Add endpoint table", head=first)
+            project.revision("Add endpoint table", head=first, splice=True)
         else:
             revisions = [first] + [project.revision(f"{name} change {i}") for i in range(1, 5)]
             project.upgrade("heads" if name == "manager" else revisions[1])
