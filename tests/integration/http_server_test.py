@@ -57,9 +57,13 @@ class Probe:
 
     def __exit__(self, *exc):
         self.process.stdin.close()
-        self.process.wait(timeout=10)
+        returncode = self.process.wait(timeout=10)
+        errors = self.process.stderr.read()
         self.process.stdout.close()
         self.process.stderr.close()
+        # A crash in a civetweb thread, or a sanitizer report, shows up here.
+        if returncode != 0:
+            raise AssertionError(f"probe exited with {returncode}: {errors}")
 
 
 class Response:
