@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "basic_auth.hpp"
+#include "civetweb_ssl_loader.hpp"
 #include "exposition.hpp"
 #include "gzip.hpp"
 #include "landing_page.hpp"
@@ -50,16 +51,25 @@ struct CivetContext {
 
 namespace {
 
-/// Keeps civetweb's last error line, so a bind failure can say why.
+/// CivetServer gives civetweb itself as the user data; ours is the server's "user context".
+CivetContext* context_of(void* civet_user_data) {
+  if (civet_user_data == nullptr) return nullptr;
+  const void* context = static_cast<const CivetServer*>(civet_user_data)->getUserContext();
+  return static_cast<CivetContext*>(const_cast<void*>(context));
+}
+
+/// Keeps civetweb's first error line, so a failed start can say why.
 int remember_log_message(const mg_connection* connection, const char* message) {
-  auto* context = static_cast<CivetContext*>(mg_get_user_data(mg_get_context(connection)));
-  if (context != nullptr && message != nullptr) context->last_error = message;
+  CivetContext* context = context_of(mg_get_user_data(mg_get_context(connection)));
+  if (context != nullptr && message != nullptr && context->last_error.empty()) {
+    context->last_error = message;
+  }
   return 1;
 }
 
 /// civetweb's init_ssl: 1 = configured by us, -1 = fail the start.
-int init_tls(void* ssl_context, void* user_data) {
-  auto* context = static_cast<CivetContext*>(user_data);
+int init_tls(void* ssl_context, void* civet_user_data) {
+  CivetContext* context = context_of(civet_user_data);
   if (const auto error = configure_tls(ssl_context, *context->tls)) {
     context->last_error = *error;
     return -1;
@@ -162,6 +172,7 @@ HttpServer::HttpServer(const std::vector<std::string>& listen, HttpSources sourc
   CivetCallbacks callbacks;
   callbacks.log_message = remember_log_message;
   if (tls) {
+    load_civetweb_ssl_compat();
     context_->tls = web_settings->tls;
     callbacks.init_ssl = init_tls;
   }

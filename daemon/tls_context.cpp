@@ -102,13 +102,9 @@ std::optional<std::string> configure_tls(void* ssl_ctx, const TlsSettings& setti
     return "tls_server_config: cannot load cert_file " + settings.cert_file + ": " +
            openssl_reason();
   }
+  // With the certificate loaded first, OpenSSL also checks that the key matches it.
   if (SSL_CTX_use_PrivateKey_file(context, settings.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
     return "tls_server_config: cannot load key_file " + settings.key_file + ": " + openssl_reason();
-  }
-  if (SSL_CTX_check_private_key(context) != 1) {
-    ERR_clear_error();
-    return "tls_server_config: key_file " + settings.key_file + " does not match cert_file " +
-           settings.cert_file;
   }
   if (auto error = configure_versions(context, settings)) return error;
   if (settings.prefer_server_cipher_suites) {

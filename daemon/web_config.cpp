@@ -29,15 +29,23 @@ constexpr std::string_view tls_keys[] = {"cert_file",
                                          "prefer_server_cipher_suites"};
 constexpr std::string_view http_server_keys[] = {"http2"};
 
-/// exporter-toolkit options this server does not implement, and what to do instead. Rejected
+/// An exporter-toolkit option this server does not implement, and what to do instead. Rejected
 /// rather than ignored: an operator who restricts ciphers must not silently get the defaults.
-const std::map<std::string_view, std::string_view> unsupported_keys = {
+struct Unsupported {
+  std::string_view key;
+  std::string_view instead;
+};
+using UnsupportedKeys = std::span<const Unsupported>;
+
+constexpr Unsupported tls_unsupported[] = {
     {"cipher_suites", "OpenSSL's default cipher suites are used; remove it"},
     {"curve_preferences", "OpenSSL's default groups are used; remove it"},
     {"cert", "use cert_file"},
     {"key", "use key_file"},
     {"client_ca", "use client_ca_file"},
     {"client_allowed_sans", "issue client certificates from a dedicated CA instead"},
+};
+constexpr Unsupported http_server_unsupported[] = {
     {"headers", "set response headers in a reverse proxy"},
 };
 
@@ -45,6 +53,12 @@ std::string join(Keys keys) {
   std::string joined;
   for (const auto key : keys) joined += (joined.empty() ? "" : ", ") + std::string(key);
   return joined;
+}
+
+const Unsupported* find_unsupported(UnsupportedKeys unsupported, std::string_view key) {
+  const auto found = std::find_if(unsupported.begin(), unsupported.end(),
+                                  [key](const Unsupported& option) { return option.key == key; });
+  return found == unsupported.end() ? nullptr : &*found;
 }
 
 std::string_view describe(const YAML::Node& node) {
@@ -99,7 +113,7 @@ class Validator {
   }
 
   /// The mapping's allowed keys with non-null values; reports every other key.
-  Map read_map(const YAML::Node& map, Keys allowed) {
+  Map read_map(const YAML::Node& map, Keys allowed, UnsupportedKeys unsupported = {}) {
     Map values;
     std::set<std::string> seen;
     for (const auto& pair : map) {
@@ -107,10 +121,9 @@ class Validator {
       const std::string name = key.IsScalar() ? key.Scalar() : "";
       if (!seen.insert(name).second) {
         add(key.Mark(), "duplicate key '" + name + "'");
-      } else if (const auto unsupported = unsupported_keys.find(name);
-                 unsupported != unsupported_keys.end()) {
+      } else if (const auto* option = find_unsupported(unsupported, name)) {
         add(key.Mark(), "'" + name + "' is not supported by alembic_exporter (" +
-                            std::string(unsupported->second) + ")");
+                            std::string(option->instead) + ")");
       } else if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
         add(key.Mark(), "unknown key '" + name + "' (expected one of: " + join(allowed) + ")");
       } else if (!pair.second.IsNull()) {
@@ -178,7 +191,7 @@ class Validator {
   }
 
   TlsSettings tls_settings(const YAML::Node& node) {
-    const auto keys = read_map(node, tls_keys);
+    const auto keys = read_map(node, tls_keys, tls_unsupported);
     TlsSettings tls;
     for (const auto required : {"cert_file", "key_file"}) {
       if (!keys.contains(required)) {
@@ -269,7 +282,7 @@ class Validator {
 
   /// Only HTTP/1.1 is served; `http2` is accepted (clients fall back), `headers` is not.
   void http_server_config(const YAML::Node& node) {
-    const auto keys = read_map(node, http_server_keys);
+    const auto keys = read_map(node, http_server_keys, http_server_unsupported);
     boolean(keys, "http2");
   }
 
