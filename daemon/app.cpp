@@ -1,6 +1,7 @@
 #include "app.hpp"
 
 #include <csignal>
+#include <cstdio>
 
 #include "collector_factory.hpp"
 #include "component_config.hpp"

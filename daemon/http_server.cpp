@@ -5,12 +5,14 @@
 #include <mutex>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 
 #include "basic_auth.hpp"
 #include "civetweb_ssl_loader.hpp"
 #include "exposition.hpp"
 #include "gzip.hpp"
 #include "landing_page.hpp"
+#include "listener_wakeup.hpp"
 #include "status_json.hpp"
 #include "tls_context.hpp"
 #include "web_settings.hpp"
@@ -153,11 +155,19 @@ std::string listening_ports_option(const std::vector<std::string>& listen, bool 
   return ports;
 }
 
+/// `host` of each `host:port`.
+std::vector<std::string> listen_hosts(const std::vector<std::string>& listen) {
+  std::vector<std::string> hosts;
+  for (const auto& address : listen) hosts.push_back(address.substr(0, address.rfind(':')));
+  return hosts;
+}
+
 }  // namespace
 
 HttpServer::HttpServer(const std::vector<std::string>& listen, HttpSources sources,
                        const WebSettings* web_settings)
-    : context_(std::make_unique<CivetContext>()),
+    : hosts_(listen_hosts(listen)),
+      context_(std::make_unique<CivetContext>()),
       routes_(std::make_unique<HttpRoutes>(
           std::move(sources), web_settings == nullptr ? std::map<std::string, std::string>{}
                                                       : web_settings->basic_auth_users)) {
@@ -189,7 +199,14 @@ HttpServer::HttpServer(const std::vector<std::string>& listen, HttpSources sourc
 }
 
 HttpServer::~HttpServer() {
-  if (server_) server_->close();
+  if (!server_) return;
+  std::vector<BoundListener> listeners;
+  const auto ports = server_->getListeningPorts();
+  for (std::size_t i = 0; i < ports.size() && i < hosts_.size(); ++i) {
+    listeners.push_back({hosts_[i], ports[i]});
+  }
+  std::jthread waker([&listeners](std::stop_token stop) { wake_listeners_until(listeners, stop); });
+  server_->close();
 }
 
 std::vector<int> HttpServer::ports() const { return server_->getListeningPorts(); }

@@ -40,6 +40,8 @@ class HttpServer {
   std::vector<int> ports() const;
 
  private:
+  /// Host part of each listen address, in order (to wake civetweb at shutdown).
+  std::vector<std::string> hosts_;
   std::unique_ptr<CivetContext> context_;
   std::unique_ptr<HttpRoutes> routes_;
   std::unique_ptr<CivetServer> server_;
