@@ -6,8 +6,8 @@
 #include <string_view>
 
 #include "ascii.hpp"
+#include "database_url.hpp"
 #include "map_reader.hpp"
-#include "redact_url.hpp"
 
 namespace alembic_exporter::config {
 namespace {
@@ -36,17 +36,6 @@ bool is_valid_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return is_word_character(c) || c == '.' || c == '-';
   });
-}
-
-// libpq URIs, plus the SQLAlchemy `postgresql+driver://` form people copy from alembic.ini.
-bool is_postgresql_url(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return false;
-  const std::string_view scheme = url.substr(0, scheme_end);
-  if (scheme == "postgres" || scheme == "postgresql") return true;
-  constexpr std::string_view driver_prefix = "postgresql+";
-  if (!scheme.starts_with(driver_prefix) || scheme.size() == driver_prefix.size()) return false;
-  return std::all_of(scheme.begin() + driver_prefix.size(), scheme.end(), is_word_character);
 }
 
 std::string alembic_command(const ComponentConfig& component, std::string_view action) {
@@ -116,13 +105,13 @@ void read_database(MapReader& reader, ComponentConfig& component, bool needs_url
   if (node) {
     MapReader database(*node, database_keys, problems);
     if (const auto url = database.string("url")) {
-      // Never quote the URL in a message: it may hold a password.
-      if (is_postgresql_url(url->value)) {
-        component.database.url = ConfiguredUrl{url->value, redact_database_url(url->value)};
+      // The reader's own parser, so that a URL the reader would refuse is refused here, with
+      // its position; its messages mask the password.
+      auto parsed = postgres::parse_database_url(url->value);
+      if (const auto* database_url = std::get_if<postgres::DatabaseUrl>(&parsed)) {
+        component.database.url = ConfiguredUrl{url->value, database_url->redacted()};
       } else {
-        problems.add(url->mark,
-                     "'url' must be a postgresql:// URL (e.g. "
-                     "postgresql://exporter@localhost:5432/backend)");
+        problems.add(url->mark, std::get<std::string>(parsed));
       }
     }
     if (const auto file = database.string("password_file")) {
