@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "component_config.hpp"
+#include "duration.hpp"
 
 namespace alembic_exporter {
 namespace {
@@ -140,6 +141,14 @@ std::span<const OptionSpec> status_option_specs() { return status_options; }
 
 std::variant<std::vector<StatusTarget>, TargetError> status_targets(
     const ParsedOptions& options, const std::filesystem::path& working_directory) {
+  std::optional<std::chrono::milliseconds> timeout;
+  if (const auto text = options.value("--timeout")) {
+    timeout = config::parse_duration(*text);
+    if (!timeout || timeout->count() == 0) {
+      return TargetError{ExitCode::usage,
+                         "--timeout takes a duration like 500ms, 5s or 1m, not '" + *text + "'"};
+    }
+  }
   auto targets = base_targets(options, working_directory);
   auto* list = std::get_if<std::vector<StatusTarget>>(&targets);
   if (list == nullptr) return targets;
@@ -159,6 +168,7 @@ std::variant<std::vector<StatusTarget>, TargetError> status_targets(
     }
     if (options.has("--recursive-version-locations")) source.recursive_version_locations = true;
     if (const auto roots = options.value("--source-root")) source.source_roots = split_list(*roots);
+    if (timeout) source.timeout = *timeout;
   }
   return targets;
 }

@@ -34,12 +34,18 @@ Sources (one of):
   --script-location DIR         the alembic script directory itself
 
 Options:
-  --component NAME|all          component to report (default: the first one)
+  --component NAME|all          component to report (default: the first one; in a Backend.AI
+                                checkout manager, accountmgr, appproxy or all)
+  -n, --name SECTION            the ini section to read (default: alembic)
+  --source-root DIR[,DIR]       roots for package.module:dir script locations
+                                (default: the ini's directory and its src/)
   --database URL                database to read (overrides the configured URL)
   --current REV[,REV...]|none   skip the database: pretend it holds these revisions
   --version-locations DIR[,DIR] version directories (default: DIR/versions)
   --recursive-version-locations also read subdirectories of the version directories
+  --timeout DURATION            budget of each check, connect and query (default: 5s)
   --output text|json            output format (default: text)
+  --verbose, -v                 list the pending revisions in apply order
   --plain                       no glyphs or colour (also when NO_COLOR is set)
   -h, --help                    show this help
   -V, --version                 show version and build revision

@@ -5,13 +5,15 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import tempfile
+import time
 import unittest
 
 from harness.alembic_project import AlembicProject
 from harness.exporter import run_exporter
 from harness.golden import assert_golden
-from harness.pg_cluster import PostgresCluster, free_port
+from harness.pg_cluster import PG_BIN, PostgresCluster, free_port
 
 
 def normalized_json(text, root):
@@ -33,9 +35,10 @@ class StatusStatesTest(unittest.TestCase):
         cls.project.revision("Add session status field", rev_id="bcd234efa567")
         cls.project.revision("Add domain fair share", rev_id="def456ghi789")
         cls.databases = {}
-        for state in ("up_to_date", "behind", "no_revision", "unknown_revision"):
+        for state in ("up_to_date", "behind", "no_revision", "unknown_revision", "locked"):
             cls.databases[state] = cls.cluster.create_database(state)
         cls._upgrade("up_to_date", "heads")
+        cls._upgrade("locked", "heads")
         cls._upgrade("behind", "abc123def456")
         cls._upgrade("unknown_revision", "heads")
         cls.cluster.psql("UPDATE alembic_version SET version_num = '0badc0ffee00'",
@@ -151,7 +154,27 @@ class StatusStatesTest(unittest.TestCase):
         self.assertEqual(fresh.returncode, 1)
         self.assertIn("Current Revision: None\n", fresh.stdout)
 
+    def test_timeout_bounds_a_blocked_check(self):
+        locker = subprocess.Popen(
+            [os.path.join(PG_BIN, "psql"), "-X", "-q", "-h", self.cluster.socket_dir, "-p",
+             str(self.cluster.port), "-U", "postgres", "-d", "locked", "-c",
+             "BEGIN; LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20);"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.5)
+            started = time.monotonic()
+            result = self.status(*self.ini_args("locked"), "--timeout", "1s",
+                                 "--output", "json")
+            elapsed = time.monotonic() - started
+        finally:
+            locker.kill()
+            locker.wait()
+        self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertEqual(json.loads(result.stdout)["components"][0]["reason"], "timeout")
+        self.assertLess(elapsed, 2.5)
+
     def test_usage_errors_exit_64(self):
+        self.assertEqual(self.status("--timeout", "5x", "-c", self.project.ini).returncode, 64)
         self.assertEqual(self.status("--output", "yaml", "-c", self.project.ini).returncode, 64)
         self.assertEqual(self.status("--bogus").returncode, 64)
 
