@@ -12,6 +12,7 @@ import unittest
 
 from harness.alembic_project import AlembicProject
 from harness.daemon import ExporterDaemon, sample
+from harness.exporter import run_exporter
 from harness.pg_cluster import PostgresCluster
 
 CONFIG = """listen: ["127.0.0.1:0"]
@@ -153,6 +154,37 @@ class ServeTest(unittest.TestCase):
             self.assertEqual(daemon.get("/healthz")[0], 200)
             self.assertEqual(daemon.get("/nope")[0], 404)
             self.assertEqual(daemon.get("/metrics/extra")[0], 404)
+
+
+    def test_status_reads_the_daemons_config(self):
+        # Its own database, stamped behind (what `alembic stamp` writes), so that the other
+        # tests' upgrades do not matter.
+        database = self.cluster.create_database("status_behind")
+        first = self.projects["accountmgr"].revisions[0]
+        self.cluster.psql("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL); "
+                          f"INSERT INTO alembic_version VALUES ('{first}')", database=database)
+        config = os.path.join(self.root, "status-config.yaml")
+        with open(config, "w") as handle:
+            handle.write(CONFIG.format(
+                root=self.root, manager_url=self.cluster.libpq_uri("manager"),
+                accountmgr_url=self.cluster.libpq_uri(database),
+                appproxy_url=self.cluster.libpq_uri("manager")).replace(
+                    "appproxy/migrations", "manager/migrations"))
+        result = run_exporter("status", "--config", config, "--component", "all",
+                              "--output", "json")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        components = json.loads(result.stdout)["components"]
+        self.assertEqual([(c["name"], c["state"]) for c in components],
+                         [("manager", "up_to_date"), ("accountmgr", "behind"),
+                          ("appproxy", "up_to_date")])
+        text = run_exporter("status", "--config", config, "--component", "accountmgr")
+        self.assertIn("Component: accountmgr\n", text.stdout)
+        self.assertIn("Status: 2 migrations pending.\n\nRecommended action:\n"
+                      "Run ./backend.ai mgr schema oneshot to apply pending migrations.\n",
+                      text.stdout)
+        first_only = run_exporter("status", "--config", config)
+        self.assertEqual(first_only.stdout.count("Component:"), 1)
+        self.assertIn("Component: manager\n", first_only.stdout)
 
 
 if __name__ == "__main__":
