@@ -1,0 +1,213 @@
+"""Runs the benchmarks of docs/BENCHMARKS.md and prints their results as Markdown.
+
+Usage: run_benchmarks.py BUILD_DIR  (a build configured with -Dbench=true; ./run bench)
+
+Wall-clock comparisons use hyperfine, the exporter and the alembic CLI in the same invocation so
+each ratio comes from one run on the same (shared) machine; the scan benchmark and callgrind use
+bench/script_scan_bench. Trees are generated once into BUILD_DIR/bench-trees and reused.
+"""
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+from harness.alembic_project import ALEMBIC, AlembicProject
+from harness.pg_cluster import PostgresCluster
+
+import long_lived_tree
+
+# Revisions per tree, and hyperfine warmups/runs for the commands that read it.
+DATABASE_TREES = {50: (3, 20), 500: (3, 20), 5000: (1, 5)}
+SCAN_TREES = (1000, 10000)
+CALLGRIND_SCAN_TREE = 1000
+SCAN_REPETITIONS = 30
+GOALS_MS = {"cold_parse": 50.0, "unchanged_rescan": 2.0}
+
+
+def run(command, **options):
+    return subprocess.run(command, capture_output=True, text=True, check=True, **options).stdout
+
+
+def machine():
+    model = re.search(r"^Model name:\s*(.+)$", run(["lscpu"]), re.MULTILINE)
+    versions = run(["dpkg-query", "-W", "-f", "${Package} ${Version}\n", "python3-alembic",
+                    "python3-sqlalchemy", "postgresql-15", "hyperfine", "valgrind"])
+    return [f"nproc: {run(['nproc']).strip()}",
+            f"CPU: {model.group(1).strip() if model else 'unknown'}",
+            f"kernel: {run(['uname', '-r']).strip()}",
+            f"load average at start: {open('/proc/loadavg').read().split()[:3]}"] + \
+        versions.strip().splitlines()
+
+
+def alembic_cli(*args):
+    return shlex.join(ALEMBIC + list(args))
+
+
+def in_project(shape, command):
+    """Run from the project directory, as an operator does: alembic resolves a relative
+    script_location against the current directory."""
+    return f"cd {shlex.quote(os.path.dirname(shape['ini']))} && {command}"
+
+
+def hyperfine(name, commands, warmup, runs, results_dir):
+    """Times `commands` (label -> shell command) in one hyperfine run; returns label ->
+    (median, min) in seconds."""
+    export = os.path.join(results_dir, f"{name}.json")
+    command = ["hyperfine", "--warmup", str(warmup), "--runs", str(runs), "--ignore-failure",
+               "--style", "basic", "--export-json", export]
+    for label, shell_command in commands.items():
+        command += ["--command-name", label, shell_command]
+    subprocess.run(command, check=True, stdout=sys.stderr)
+    with open(export) as handle:
+        results = json.load(handle)["results"]
+    return {result["command"]: (result["median"], result["min"]) for result in results}
+
+
+def expect_exit(command, code, needle):
+    """hyperfine ignores exit codes (status exits 1 when behind): check each command once first."""
+    result = subprocess.run(command, shell=True, capture_output=True, text=True)
+    if result.returncode != code or needle not in result.stdout:
+        raise SystemExit(f"unexpected result of {command} (exit {result.returncode}, wanted "
+                         f"{code} and {needle!r}):\n{result.stdout}{result.stderr}")
+
+
+TIMING_HEADER = ["| command | median | ratio | min | ratio of mins |", "|---|---:|---:|---:|---:|"]
+
+
+def ratio_rows(timings, exporter_label):
+    """Medians and minimums, each also as a multiple of the exporter's: on a shared machine the
+    minimum is the least disturbed sample."""
+    base_median, base_min = timings[exporter_label]
+    return [f"| {label} | {median * 1000:.1f} ms | {median / base_median:.1f}× | "
+            f"{minimum * 1000:.1f} ms | {minimum / base_min:.1f}× |"
+            for label, (median, minimum) in timings.items()]
+
+
+def database_benchmarks(exporter, trees, results_dir):
+    lines = ["## 1. `status` against PostgreSQL vs `alembic current` + `alembic heads`", "",
+             "Database stamped by the real `alembic stamp` 5 revisions behind the single head; "
+             "`status` exits 1 (behind), checked before timing.", ""]
+    with PostgresCluster() as cluster:
+        for size, (warmup, runs) in DATABASE_TREES.items():
+            shape = trees[size]
+            database = cluster.create_database(f"tree_{size}")
+            project = AlembicProject.__new__(AlembicProject)  # existing project: no `init`
+            project.root, project.ini = os.path.dirname(shape["ini"]), shape["ini"]
+            project.set_option("sqlalchemy.url", cluster.sqlalchemy_url(database))
+            project.stamp(shape["tail_start"])
+            exporter_command = in_project(shape, shlex.join([exporter, "status", "--output",
+                                                             "json"]))
+            alembic_command = in_project(shape, f"{alembic_cli('current')}; "
+                                                f"{alembic_cli('heads')}")
+            expect_exit(exporter_command, 1, shape["tail_start"])
+            expect_exit(alembic_command, 0, shape["head"])
+            medians = hyperfine(f"status_database_{size}",
+                                {"alembic_exporter status": exporter_command,
+                                 "alembic current; alembic heads": alembic_command},
+                                warmup, runs, results_dir)
+            lines += [f"### {size} revisions ({shape['merges']} merges, {shape['depends_on']} "
+                      f"depends_on; warmup {warmup}, {runs} runs)", "",
+                      *TIMING_HEADER,
+                      *ratio_rows(medians, "alembic_exporter status"), ""]
+    return lines
+
+
+def offline_benchmark(exporter, shape, results_dir):
+    exporter_command = shlex.join([exporter, "status", "--script-location",
+                                   shape["script_location"], "--current", shape["tail_start"],
+                                   "--output", "json"])
+    alembic_command = in_project(shape, f"{alembic_cli('heads')}; {alembic_cli('history')}")
+    expect_exit(exporter_command, 1, shape["head"])
+    expect_exit(alembic_command, 0, shape["head"])
+    medians = hyperfine("status_current_500", {
+        "alembic_exporter status --current": exporter_command,
+        "alembic heads; alembic history": alembic_command}, 3, 20, results_dir)
+    return ["## 2. `status --current` (no database) vs `alembic heads` + `alembic history`", "",
+            f"{shape['revisions']} revisions; warmup 3, 20 runs.", "",
+            *TIMING_HEADER,
+            *ratio_rows(medians, "alembic_exporter status --current"), ""]
+
+
+def scan_benchmarks(scan_bench, trees, results_dir):
+    lines = ["## 3. Script directory scan (`bench/script_scan_bench`)", "",
+             f"{SCAN_REPETITIONS} repetitions each after one untimed scan (page cache warm); "
+             "cold = new `ScriptDirectory`, unchanged = rescan with nothing changed, changed = "
+             "rescan after one file's mtime moved.", "",
+             "| revisions | measurement | median | p90 | min | goal (median) | met |",
+             "|---:|---|---:|---:|---:|---:|---|"]
+    for size in SCAN_TREES:
+        output = run([scan_bench, trees[size]["versions"], str(SCAN_REPETITIONS)])
+        with open(os.path.join(results_dir, f"scan_{size}.json"), "w") as handle:
+            handle.write(output)
+        result = json.loads(output)
+        for name in ("cold_parse", "unchanged_rescan", "changed_one_file_rescan"):
+            stats = result[name]
+            goal = GOALS_MS.get(name) if size == 10000 else None
+            verdict = "" if goal is None else ("met" if stats["median_ms"] <= goal else "**missed**")
+            lines.append(f"| {size} | {name.replace('_', ' ')} | {stats['median_ms']:.2f} ms | "
+                         f"{stats['p90_ms']:.2f} ms | {stats['min_ms']:.2f} ms | "
+                         f"{f'≤ {goal:g} ms' if goal else ''} | "
+                         f"{verdict} |")
+    return lines + [""]
+
+
+def callgrind_instructions(command, results_dir, name, *options):
+    out = os.path.join(results_dir, f"callgrind.{name}.out")
+    result = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                             *options, *command], capture_output=True, text=True)
+    collected = re.search(r"Collected : (\d+)", result.stderr)
+    if collected is None:
+        raise SystemExit(f"callgrind failed for {command}:\n{result.stderr}")
+    return int(collected.group(1))
+
+
+def callgrind_benchmarks(exporter, scan_bench, trees, results_dir):
+    scan_tree = trees[CALLGRIND_SCAN_TREE]
+    scan_only = callgrind_instructions(
+        [scan_bench, "--cold-once", scan_tree["versions"]], results_dir, "scan",
+        "--toggle-collect=*ScriptDirectory::scan*")
+    scan_process = callgrind_instructions(
+        [scan_bench, "--cold-once", scan_tree["versions"]], results_dir, "scan_process")
+    status_tree = trees[500]
+    status = callgrind_instructions(
+        [exporter, "status", "--script-location", status_tree["script_location"], "--current",
+         status_tree["tail_start"], "--output", "json"], results_dir, "status_current")
+    return ["## 4. Instruction counts (callgrind, `Ir`)", "",
+            "| what | instructions |", "|---|---:|",
+            f"| one cold `ScriptDirectory::scan()`, {CALLGRIND_SCAN_TREE} revisions | "
+            f"{scan_only:,} |",
+            f"| whole `script_scan_bench --cold-once`, {CALLGRIND_SCAN_TREE} revisions | "
+            f"{scan_process:,} |",
+            f"| whole `status --current`, 500 revisions | {status:,} |", ""]
+
+
+def main():
+    # The alembic CLI runs as operators run it: caching compiled revision files in __pycache__.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    build_dir = os.path.abspath(sys.argv[1])
+    exporter = os.path.join(build_dir, "daemon", "alembic_exporter")
+    scan_bench = os.path.join(build_dir, "bench", "script_scan_bench")
+    results_dir = os.path.join(build_dir, "bench-results")
+    os.makedirs(results_dir, exist_ok=True)
+    trees = {}
+    for size in sorted(set(DATABASE_TREES) | set(SCAN_TREES)):
+        print(f"bench: tree of {size} revisions", file=sys.stderr)
+        trees[size] = long_lived_tree.generate(
+            os.path.join(build_dir, "bench-trees", str(size)), size)
+
+    lines = ["# Results", "", *(f"* {line}" for line in machine()), ""]
+    lines += database_benchmarks(exporter, trees, results_dir)
+    lines += offline_benchmark(exporter, trees[500], results_dir)
+    lines += scan_benchmarks(scan_bench, trees, results_dir)
+    lines += callgrind_benchmarks(exporter, scan_bench, trees, results_dir)
+    report = "\n".join(lines)
+    with open(os.path.join(results_dir, "results.md"), "w") as handle:
+        handle.write(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+// Times ScriptDirectory::scan() on one version location: a cold parse (new scanner), an unchanged
+// rescan, and a rescan after one file's mtime moved. Prints medians and p90s as JSON.
+//
+// Usage: script_scan_bench VERSIONS_DIR [REPETITIONS]
+//        script_scan_bench --cold-once VERSIONS_DIR   (one cold scan, for callgrind)
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "script_directory.hpp"
+
+namespace {
+
+using alembic_exporter::alembic::ScriptDirectory;
+using alembic_exporter::alembic::ScriptDirectoryScan;
+
+/// Nearest-rank percentile of `samples` (milliseconds).
+double percentile(std::vector<double> samples, double fraction) {
+  std::sort(samples.begin(), samples.end());
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(samples.size())));
+  return samples[std::clamp<std::size_t>(rank, 1, samples.size()) - 1];
+}
+
+template <typename Work>
+double milliseconds(Work&& work) {
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+void print_stats(std::string_view name, const std::vector<double>& samples, bool last) {
+  std::printf("  \"%.*s\": {\"median_ms\": %.4f, \"p90_ms\": %.4f, \"min_ms\": %.4f}%s\n",
+              static_cast<int>(name.size()), name.data(), percentile(samples, 0.5),
+              percentile(samples, 0.9), *std::min_element(samples.begin(), samples.end()),
+              last ? "" : ",");
+}
+
+/// Fails loudly if a scan did not do what the sample claims to measure.
+void expect(bool condition, const char* what) {
+  if (!condition) {
+    std::fprintf(stderr, "script_scan_bench: %s\n", what);
+    std::exit(1);
+  }
+}
+
+/// Moves `path`'s mtime to a value no earlier scan saw, as an edit would.
+void touch(const std::string& path, long step) {
+  const struct timespec times[2] = {{0, UTIME_OMIT}, {1'000'000'000L + step, 0}};
+  expect(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0, "cannot set a file's mtime");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.size() == 2 && args[0] == "--cold-once") {
+    ScriptDirectory directory({std::string(args[1])}, false);
+    const ScriptDirectoryScan scan = directory.scan();
+    std::printf("{\"revisions\": %zu}\n", scan.graph->revisions().size());
+    return 0;
+  }
+  if (args.empty() || args.size() > 2) {
+    std::fprintf(stderr, "usage: script_scan_bench VERSIONS_DIR [REPETITIONS]\n");
+    return 64;
+  }
+  const std::string location(args[0]);
+  const int repetitions = args.size() == 2 ? std::atoi(std::string(args[1]).c_str()) : 30;
+  expect(repetitions > 0, "REPETITIONS must be a positive number");
+
+  ScriptDirectory({location}, false).scan();  // fills the page cache
+  std::vector<double> cold;
+  ScriptDirectoryScan first;
+  for (int repetition = 0; repetition < repetitions; ++repetition) {
+    ScriptDirectory directory({location}, false);
+    cold.push_back(milliseconds([&] { first = directory.scan(); }));
+  }
+  expect(first.files_parsed > 0, "the cold scan parsed no file");
+
+  ScriptDirectory directory({location}, false);
+  directory.scan();
+  std::vector<double> unchanged;
+  for (int repetition = 0; repetition < repetitions; ++repetition) {
+    ScriptDirectoryScan scan;
+    unchanged.push_back(milliseconds([&] { scan = directory.scan(); }));
+    expect(scan.files_parsed == 0, "an unchanged rescan parsed a file");
+  }
+
+  const std::string& edited = first.graph->revisions().front().path;
+  std::vector<double> changed;
+  for (int repetition = 0; repetition < repetitions; ++repetition) {
+    touch(edited, repetition);
+    ScriptDirectoryScan scan;
+    changed.push_back(milliseconds([&] { scan = directory.scan(); }));
+    expect(scan.files_parsed == 1, "a rescan after one edit did not parse exactly one file");
+  }
+
+  std::printf("{\n  \"files\": %zu,\n  \"revisions\": %zu,\n  \"findings\": %zu,\n",
+              first.files_parsed, first.graph->revisions().size(), first.findings.size());
+  std::printf("  \"repetitions\": %d,\n", repetitions);
+  print_stats("cold_parse", cold, false);
+  print_stats("unchanged_rescan", unchanged, false);
+  print_stats("changed_one_file_rescan", changed, true);
+  std::printf("}\n");
+  return 0;
+}
