@@ -25,6 +25,11 @@ std::vector<std::string> listen_strings(const config::ValidatedConfig& config) {
   return addresses;
 }
 
+/// Lifecycle entries name the configuration file; the catalog's texts refer to it.
+std::vector<std::pair<std::string, std::string>> config_file_field(const std::string& file) {
+  return {{"ALEMBIC_CONFIG_FILE", file}};
+}
+
 std::string joined(const std::vector<std::string>& items) {
   std::string text;
   for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
@@ -74,7 +79,7 @@ void App::run() {
                        std::to_string(config_.components.size()) + " components, config " +
                        config_.file + ")",
                    message_ids::started,
-                   {}};
+                   config_file_field(config_.file)};
   logger_.write(started);
 
   for (const auto& component : config_.components) {
@@ -170,7 +175,11 @@ void App::reload() {
     std::string message = "configuration rejected, keeping the previous one:";
     for (const auto& problem : *problems) message += ' ' + problem.to_string() + ';';
     message.pop_back();
-    logger_.write({LogLevel::error, {}, message, message_ids::config_rejected, {}});
+    logger_.write({LogLevel::error,
+                   {},
+                   message,
+                   message_ids::config_rejected,
+                   config_file_field(config_.file)});
     config_reload_successful_ = false;
   } else {
     apply(std::move(std::get<config::ValidatedConfig>(loaded)));
@@ -180,7 +189,7 @@ void App::reload() {
                    {},
                    "configuration reloaded (" + std::to_string(components_.size()) + " components)",
                    message_ids::config_reloaded,
-                   {}});
+                   config_file_field(config_.file)});
   }
   publish();
   notifier_.ready(status_summary(*store_.load(), components_.size()));
@@ -212,7 +221,8 @@ void App::apply(config::ValidatedConfig next) {
 
 void App::shutdown() {
   notifier_.stopping();
-  logger_.write({LogLevel::info, {}, "stopping", message_ids::stopping, {}});
+  logger_.write(
+      {LogLevel::info, {}, "stopping", message_ids::stopping, config_file_field(config_.file)});
   http_.reset();        // stop accepting first
   components_.clear();  // cancels in-flight checks and closes connections
   signals_.cancel();
