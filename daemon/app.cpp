@@ -129,8 +129,10 @@ void App::on_result(ComponentStatus status) {
   history_[name] = step.snapshot;
   if (step.transition) logger_.write(transition_entry(*step.transition));
   publish();
+  if (ready_ && step.transition) {
+    notifier_.status(status_summary(*store_.load(), components_.size()));
+  }
   first_round_finished(name);
-  if (ready_) notifier_.status(status_summary(*store_.load(), components_.size()));
 }
 
 void App::publish() {
