@@ -18,6 +18,8 @@ constexpr auto heartbeat_period = std::chrono::seconds(1);
 constexpr auto stalled_after = std::chrono::seconds(10);
 /// READY=1 waits for the first round of checks, but never longer than the check budget + this.
 constexpr auto ready_slack = std::chrono::seconds(1);
+/// Shutdown waits at most this long for cancelled statements to reach their servers.
+constexpr auto cancel_grace = std::chrono::milliseconds(250);
 
 std::vector<std::string> listen_strings(const config::ValidatedConfig& config) {
   std::vector<std::string> addresses;
@@ -227,6 +229,7 @@ void App::shutdown() {
       {LogLevel::info, {}, "stopping", message_ids::stopping, config_file_field(config_.file)});
   http_.reset();        // stop accepting first
   components_.clear();  // cancels in-flight checks and closes connections
+  await_cancellations(cancel_grace);
   signals_.cancel();
   heartbeat_timer_.cancel();
   watchdog_timer_.cancel();
