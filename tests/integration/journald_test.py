@@ -1,11 +1,13 @@
 """`serve` with `log: journald` against a real systemd-journald (private, see
 harness/private_journal.py) and real databases: one structured entry per state transition (the
 first state of each component once, none while a state holds), with the catalog's MESSAGE_IDs,
-PRIORITY, ALEMBIC_* fields and the caller's CODE_FILE/CODE_LINE; no password anywhere."""
+PRIORITY, ALEMBIC_* fields and the caller's CODE_FILE/CODE_LINE; no password anywhere. Under
+a JOURNAL_STREAM stderr, `log: auto` logs natively and `log: stderr` writes unstamped lines."""
 
 import os
 import re
 import shutil
+import socket
 import tempfile
 import time
 import unittest
@@ -20,6 +22,7 @@ from harness.pg_cluster import PostgresCluster  # noqa: E402
 
 SOURCE_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 PASSWORD = "n0t-a-real-pw"
+STREAM_IDENTIFIER = "alembic-exporter-stderr"
 
 CONFIG = """listen: ["127.0.0.1:0"]
 interval: 300ms
@@ -204,6 +207,53 @@ class JournaldTest(unittest.TestCase):
         for path in self.journal.files():
             with open(path, "rb") as handle:
                 self.assertNotIn(PASSWORD.encode(), handle.read())
+
+
+    def journal_stream(self):
+        """A stderr connected to journald as systemd connects a service's, and the
+        JOURNAL_STREAM value naming it."""
+        stream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.addCleanup(stream.close)
+        stream.connect("/run/systemd/journal/stdout")
+        # identifier, unit, priority, level prefix, forward to syslog, kmsg, console
+        stream.sendall(f"{STREAM_IDENTIFIER}\n\n6\n1\n0\n0\n0\n".encode())
+        status = os.fstat(stream.fileno())
+        return stream, f"{status.st_dev}:{status.st_ino}"
+
+    def stream_lines(self):
+        return [entry["MESSAGE"] for entry in
+                self.journal.entries(f"SYSLOG_IDENTIFIER={STREAM_IDENTIFIER}")]
+
+    def test_log_auto_under_journal_stream(self):
+        config = os.path.join(self.root, "auto.yaml")
+        with open(self.config) as source, open(config, "w") as target:
+            target.write(source.read().replace("log: journald", "log: auto"))
+        stream, journal_stream = self.journal_stream()
+        daemon = ExporterDaemon(config, env={"JOURNAL_STREAM": journal_stream}, stderr=stream,
+                                listening_log=lambda: "\n".join(
+                                    entry["MESSAGE"] for entry in self.daemon_entries(daemon)))
+        with daemon:
+            self.wait_for_transitions(daemon, 3, "first states")
+            self.assertEqual(daemon.stop()[0], 0)
+        self.assertEqual({entry["_TRANSPORT"] for entry in self.daemon_entries(daemon)},
+                         {"journal"})
+        self.assertEqual(self.stream_lines(), [])
+
+        # `log: stderr` on the same stream: plain lines, which journald stamps itself.
+        config = os.path.join(self.root, "stderr.yaml")
+        with open(self.config) as source, open(config, "w") as target:
+            target.write(source.read().replace("log: journald", "log: stderr"))
+        daemon = ExporterDaemon(config, env={"JOURNAL_STREAM": journal_stream}, stderr=stream,
+                                listening_log=lambda: "\n".join(self.stream_lines()))
+        with daemon:
+            daemon.wait_for(lambda: len(self.stream_lines()) >= 4, what="first states")
+            self.assertEqual(daemon.stop()[0], 0)
+        self.assertEqual({entry["_TRANSPORT"] for entry in self.daemon_entries(daemon)},
+                         {"stdout"})
+        lines = self.stream_lines()
+        self.assertTrue(lines[0].startswith("info listening on "), lines)
+        self.assertIn("info manager: first check: up_to_date", lines)
+        self.assertEqual(lines[-1], "info stopping")
 
 
 if __name__ == "__main__":
