@@ -173,7 +173,8 @@ void App::on_signal(const std::error_code& error, int signal_number) {
 }
 
 void App::reload() {
-  notifier_.reloading();
+  // Before READY=1 systemd still waits for the first round: no reload cycle to announce.
+  if (ready_) notifier_.reloading();
   auto loaded = config::load_config(config_.file, config::process_environment());
   if (auto* problems = std::get_if<std::vector<config::ConfigProblem>>(&loaded)) {
     std::string message = "configuration rejected, keeping the previous one:";
@@ -196,7 +197,7 @@ void App::reload() {
                    config_file_field(config_.file)});
   }
   publish();
-  notifier_.ready(status_summary(*store_.load(), components_.size()));
+  if (ready_) notifier_.ready(status_summary(*store_.load(), components_.size()));
 }
 
 void App::apply(config::ValidatedConfig next) {
