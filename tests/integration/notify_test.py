@@ -1,10 +1,11 @@
 """The sd_notify(3) protocol of `serve`, seen from a NOTIFY_SOCKET the test owns: READY=1 only
-after listening and the first round of checks (held back by a locked version table), STATUS=
-summaries as states change, WATCHDOG=1 at half of WATCHDOG_USEC, RELOADING=1 + MONOTONIC_USEC and
+after listening and the first round of checks (held back by a locked version table, and not sent
+early by a SIGHUP meanwhile), STATUS= summaries as states change, WATCHDOG=1 at half of WATCHDOG_USEC, RELOADING=1 + MONOTONIC_USEC and
 READY=1 around a SIGHUP, STOPPING=1 on SIGTERM and exit 0 within 2 s."""
 
 import os
 import shutil
+import signal
 import socket
 import tempfile
 import threading
@@ -112,6 +113,11 @@ class NotifyTest(unittest.TestCase):
                             what="accountmgr's check blocked")
             time.sleep(0.5)
             self.assertEqual(notify.states(), [])
+            # A reload before READY=1 is no reload cycle for systemd, and no early READY=1.
+            daemon.signal(signal.SIGHUP)
+            daemon.wait_for(lambda: "configuration reloaded" in daemon.log(), what="reload")
+            time.sleep(0.3)
+            self.assertEqual(notify.states(), [])
             lock.rollback()
             daemon.wait_for(lambda: notify.states(), what="READY=1")
             self.assertEqual(notify.states(),
@@ -126,7 +132,7 @@ class NotifyTest(unittest.TestCase):
 
             before_reload = len(notify.states())
             sent = time.monotonic()
-            daemon.signal(1)  # SIGHUP, same configuration
+            daemon.signal(signal.SIGHUP)  # same configuration
             daemon.wait_for(lambda: any(message.startswith("READY=1")
                                         for message in notify.states()[before_reload:]),
                             what="READY=1 after the reload")
