@@ -84,7 +84,9 @@ class PrivateJournal:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def files(self):
-        return glob.glob(os.path.join(self.root, "run-log", "journal", "*", "*.journal"))
+        """The journal files: in journal/<machine id>/, or in journal/ without a machine id."""
+        return glob.glob(os.path.join(self.root, "run-log", "journal", "**", "*.journal"),
+                         recursive=True)
 
     def entries(self, *matches):
         """Every entry stored so far (after `journalctl --sync`) matching the journalctl
