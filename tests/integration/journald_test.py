@@ -7,6 +7,7 @@ a JOURNAL_STREAM stderr, `log: auto` logs natively and `log: stderr` writes unst
 import os
 import re
 import shutil
+import signal
 import socket
 import tempfile
 import time
@@ -57,6 +58,14 @@ def state_message_ids():
                              read_source("systemd", "alembic-exporter.catalog"), re.MULTILINE))
     assert ids and set(ids.values()) <= catalog, (ids, catalog)
     return ids
+
+
+def message_id(name):
+    """An id of daemon/message_ids.hpp by its name, checked to have a catalog entry."""
+    found = re.search(rf'\b{name} = "([0-9a-f]{{32}})"', read_source("daemon", "message_ids.hpp"))
+    assert found and f"-- {found.group(1)}\n" in read_source("systemd",
+                                                            "alembic-exporter.catalog"), name
+    return found.group(1)
 
 
 def line_of(text, needle):
@@ -130,6 +139,12 @@ class JournaldTest(unittest.TestCase):
             self.second_cluster.restart()
             daemon.wait_for(lambda: len(self.transitions(daemon)) >= 6, timeout=40,
                             what="appproxy back")
+            # A reload with the same configuration: logged, but no component starts afresh.
+            daemon.signal(signal.SIGHUP)
+            daemon.wait_for(lambda: self.daemon_entries(
+                daemon, MESSAGE_ID=message_id("config_reloaded")), what="reload logged")
+            time.sleep(0.6)
+            self.assertEqual(len(self.transitions(daemon)), 6)
             pid = daemon.process.pid
             code, seconds = daemon.stop()
         self.assertEqual(code, 0)
@@ -191,14 +206,16 @@ class JournaldTest(unittest.TestCase):
                                  line_of(app_cpp, "logger_.write(transition_entry("))
                 self.assertIn("on_result", entry["CODE_FUNC"])
 
-        started = [entry for entry in entries if entry["MESSAGE"].startswith("listening on")]
-        stopping = [entry for entry in entries if entry["MESSAGE"] == "stopping"]
-        self.assertEqual(len(started), 1)
-        self.assertEqual(started[0]["PRIORITY"], "6")
-        self.assertEqual(len(stopping), 1)
+        lifecycle = [(entry["MESSAGE"].split(" (")[0], entry["MESSAGE_ID"], entry["PRIORITY"])
+                     for entry in entries if "ALEMBIC_STATE" not in entry]
+        self.assertEqual(lifecycle, [
+            (f"listening on 127.0.0.1:{daemon.port}", message_id("started"), "6"),
+            ("configuration reloaded", message_id("config_reloaded"), "6"),
+            ("stopping", message_id("stopping"), "6")])
         self.assertEqual(entries[-1]["MESSAGE"], "stopping")
-        for entry in started + stopping:  # the catalog's texts name the file
-            self.assertEqual(entry["ALEMBIC_CONFIG_FILE"], self.config)
+        for entry in entries:
+            if "ALEMBIC_STATE" not in entry:  # the catalog's texts name the file
+                self.assertEqual(entry["ALEMBIC_CONFIG_FILE"], self.config)
         for entry in entries:
             self.assertNotIn("logger.cpp", entry["CODE_FILE"])
 
