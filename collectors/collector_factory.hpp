@@ -1,6 +1,7 @@
 #pragma once
 
 #include <asio/io_context.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <variant>
@@ -14,5 +15,10 @@ namespace alembic_exporter {
 /// (`alembic.ini:3:1: ...`, `no database URL ...`); the line never contains a password.
 std::variant<std::unique_ptr<Collector>, std::string> make_collector(asio::io_context& io,
                                                                      const ComponentSource& source);
+
+/// Blocks until the statements of cancelled checks have been cancelled on their servers, at most
+/// `budget`: destroying a collector cancels its check, but the request outlives it briefly, and
+/// a process exiting before it is sent leaves the statement running. For shutdown.
+void await_cancellations(std::chrono::milliseconds budget);
 
 }  // namespace alembic_exporter

@@ -18,11 +18,18 @@ constexpr auto heartbeat_period = std::chrono::seconds(1);
 constexpr auto stalled_after = std::chrono::seconds(10);
 /// READY=1 waits for the first round of checks, but never longer than the check budget + this.
 constexpr auto ready_slack = std::chrono::seconds(1);
+/// Shutdown waits at most this long for cancelled statements to reach their servers.
+constexpr auto cancel_grace = std::chrono::milliseconds(250);
 
 std::vector<std::string> listen_strings(const config::ValidatedConfig& config) {
   std::vector<std::string> addresses;
   for (const auto& address : config.listen) addresses.push_back(address.to_string());
   return addresses;
+}
+
+/// Lifecycle entries name the configuration file; the catalog's texts refer to it.
+std::vector<std::pair<std::string, std::string>> config_file_field(const std::string& file) {
+  return {{"ALEMBIC_CONFIG_FILE", file}};
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -74,7 +81,7 @@ void App::run() {
                        std::to_string(config_.components.size()) + " components, config " +
                        config_.file + ")",
                    message_ids::started,
-                   {}};
+                   config_file_field(config_.file)};
   logger_.write(started);
 
   for (const auto& component : config_.components) {
@@ -124,8 +131,10 @@ void App::on_result(ComponentStatus status) {
   history_[name] = step.snapshot;
   if (step.transition) logger_.write(transition_entry(*step.transition));
   publish();
+  if (ready_ && step.transition) {
+    notifier_.status(status_summary(*store_.load(), components_.size()));
+  }
   first_round_finished(name);
-  if (ready_) notifier_.status(status_summary(*store_.load(), components_.size()));
 }
 
 void App::publish() {
@@ -164,13 +173,18 @@ void App::on_signal(const std::error_code& error, int signal_number) {
 }
 
 void App::reload() {
-  notifier_.reloading();
+  // Before READY=1 systemd still waits for the first round: no reload cycle to announce.
+  if (ready_) notifier_.reloading();
   auto loaded = config::load_config(config_.file, config::process_environment());
   if (auto* problems = std::get_if<std::vector<config::ConfigProblem>>(&loaded)) {
     std::string message = "configuration rejected, keeping the previous one:";
     for (const auto& problem : *problems) message += ' ' + problem.to_string() + ';';
     message.pop_back();
-    logger_.write({LogLevel::error, {}, message, message_ids::config_rejected, {}});
+    logger_.write({LogLevel::error,
+                   {},
+                   message,
+                   message_ids::config_rejected,
+                   config_file_field(config_.file)});
     config_reload_successful_ = false;
   } else {
     apply(std::move(std::get<config::ValidatedConfig>(loaded)));
@@ -180,10 +194,10 @@ void App::reload() {
                    {},
                    "configuration reloaded (" + std::to_string(components_.size()) + " components)",
                    message_ids::config_reloaded,
-                   {}});
+                   config_file_field(config_.file)});
   }
   publish();
-  notifier_.ready(status_summary(*store_.load(), components_.size()));
+  if (ready_) notifier_.ready(status_summary(*store_.load(), components_.size()));
 }
 
 void App::apply(config::ValidatedConfig next) {
@@ -212,9 +226,11 @@ void App::apply(config::ValidatedConfig next) {
 
 void App::shutdown() {
   notifier_.stopping();
-  logger_.write({LogLevel::info, {}, "stopping", message_ids::stopping, {}});
+  logger_.write(
+      {LogLevel::info, {}, "stopping", message_ids::stopping, config_file_field(config_.file)});
   http_.reset();        // stop accepting first
   components_.clear();  // cancels in-flight checks and closes connections
+  await_cancellations(cancel_grace);
   signals_.cancel();
   heartbeat_timer_.cancel();
   watchdog_timer_.cancel();

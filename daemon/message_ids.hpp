@@ -21,7 +21,7 @@ inline constexpr std::string_view state_script_error = "347c89138f754387a22d1b21
 inline constexpr std::string_view config_reloaded = "76edd08467914bea8fb161e4d44af99b";
 /// SIGHUP: the new configuration is invalid; the old one stays in use.
 inline constexpr std::string_view config_rejected = "a5ed9854dfab4c41ba0986e42e38379c";
-/// `serve` is ready (READY=1 sent).
+/// `serve` listens; its first round of checks starts (READY=1 follows when it has finished).
 inline constexpr std::string_view started = "87b181b2cd77483599ec2e0a19a3e8d3";
 /// SIGTERM/SIGINT received (STOPPING=1 sent).
 inline constexpr std::string_view stopping = "70767632692e4cfa94dc3afa9569313c";

@@ -72,4 +72,8 @@ std::variant<std::unique_ptr<Collector>, std::string> make_collector(
   return std::make_unique<AlembicCollector>(io, std::move(collector));
 }
 
+void await_cancellations(std::chrono::milliseconds budget) {
+  postgres::await_cancel_requests(budget);
+}
+
 }  // namespace alembic_exporter

@@ -36,6 +36,9 @@ using CancelRequest = std::unique_ptr<PGcancel, CancelFreer>;
 constexpr std::chrono::milliseconds kCancelGrace{250};
 constexpr std::chrono::milliseconds kCancelPoll{10};
 
+/// Threads running PQcancel now, for await_cancel_requests.
+std::atomic<int> cancel_requests_in_flight{0};
+
 std::string_view or_empty(const char* text) { return text == nullptr ? "" : text; }
 
 void ignore_notice(void* /*context*/, const char* /*message*/) {}
@@ -388,13 +391,16 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
     cancel_sent_ = std::make_shared<std::atomic<bool>>(false);
     cancel_wait_until_ = std::chrono::steady_clock::now() + kCancelGrace;
     if (request) {
+      ++cancel_requests_in_flight;
       try {
         std::thread([request = std::move(request), sent = cancel_sent_] {
           std::array<char, 256> error{};
           PQcancel(request.get(), error.data(), static_cast<int>(error.size()));
           sent->store(true);
+          --cancel_requests_in_flight;
         }).detach();
       } catch (const std::system_error&) {
+        --cancel_requests_in_flight;
         cancel_sent_->store(true);  // no thread: nothing to wait for
       }
     } else {
@@ -458,5 +464,12 @@ void VersionTableReader::read(std::function<void(ReadOutcome)> done) {
 }
 
 void VersionTableReader::cancel() { operation_->cancel(); }
+
+void await_cancel_requests(std::chrono::milliseconds budget) {
+  const auto until = std::chrono::steady_clock::now() + budget;
+  while (cancel_requests_in_flight.load() > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(kCancelPoll);
+  }
+}
 
 }  // namespace alembic_exporter::postgres

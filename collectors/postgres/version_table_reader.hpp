@@ -69,4 +69,8 @@ class VersionTableReader {
   std::shared_ptr<Operation> operation_;
 };
 
+/// Blocks until the cancel requests of cancelled reads have been sent (each travels on its own
+/// thread, which exiting the process would kill), or `budget` has passed. For shutdown.
+void await_cancel_requests(std::chrono::milliseconds budget);
+
 }  // namespace alembic_exporter::postgres

@@ -13,12 +13,19 @@ from harness.exporter import EXPORTER
 
 
 class ExporterDaemon:
-    """Context manager; `port` is read back from the daemon's "listening on" log line."""
+    """Context manager; `port` is read back from the daemon's "listening on" log line, found in
+    its stderr or, when it logs elsewhere, in the text `listening_log()` returns. `prefix` comes
+    before the command (e.g. a shell that sets variables and execs it, keeping the pid);
+    `stderr` replaces the log file as the daemon's stderr."""
 
-    def __init__(self, config_path, env=None, args=()):
+    def __init__(self, config_path, env=None, args=(), prefix=(), listening_log=None,
+                 stderr=None):
         self.config_path = config_path
         self.env = env or {}
         self.args = list(args)
+        self.prefix = list(prefix)
+        self.listening_log = listening_log or self.log
+        self.stderr = stderr
         self.process = None
         self.port = None
         self._log = tempfile.NamedTemporaryFile(prefix="alembic-exporter-log-", delete=False)
@@ -29,6 +36,7 @@ class ExporterDaemon:
 
     def __exit__(self, *exc):
         self.stop()
+        self._log.close()
         os.unlink(self._log.name)
 
     def start(self, timeout=20):
@@ -37,11 +45,11 @@ class ExporterDaemon:
         environment.pop("NOTIFY_SOCKET", None)
         environment.update(self.env)
         self.process = subprocess.Popen(
-            [EXPORTER, "serve", "--config", self.config_path, *self.args],
-            stdout=subprocess.DEVNULL, stderr=self._log, env=environment)
+            [*self.prefix, EXPORTER, "serve", "--config", self.config_path, *self.args],
+            stdout=subprocess.DEVNULL, stderr=self.stderr or self._log, env=environment)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            match = re.search(r"listening on [^ ]*:(\d+)", self.log())
+            match = re.search(r"listening on [^ ]*:(\d+)", self.listening_log())
             if match:
                 self.port = int(match.group(1))
                 return

@@ -158,6 +158,20 @@ class PostgresCluster:
             raise RuntimeError(f"psql failed: {result.stderr}")
         return result.stdout
 
+    def lock_table(self, table, database):
+        """An open psycopg2 connection whose transaction holds ACCESS EXCLUSIVE on `table`, so
+        that every other session reading it blocks; rollback() or close() releases it."""
+        import psycopg2  # only the tests that block a check need it
+        connection = psycopg2.connect(host=self.socket_dir, port=self.port, user=SUPERUSER,
+                                      dbname=database)
+        connection.cursor().execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        return connection
+
+    def blocked_sessions(self, application_name):
+        """Queries of `application_name` sessions now waiting for a lock."""
+        return self.psql("SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                         f"AND application_name = '{application_name}'").splitlines()
+
     def create_database(self, name):
         self.psql(f'CREATE DATABASE "{name}"')
         return name
