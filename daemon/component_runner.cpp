@@ -18,8 +18,6 @@ ComponentRunner::~ComponentRunner() {
 
 void ComponentRunner::start() { run_check(); }
 
-void ComponentRunner::cancel_check() { collector_->cancel(); }
-
 std::chrono::milliseconds ComponentRunner::next_delay() {
   std::uniform_real_distribution<double> jitter(0.9, 1.1);
   return std::chrono::milliseconds(static_cast<std::chrono::milliseconds::rep>(

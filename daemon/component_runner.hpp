@@ -26,8 +26,6 @@ class ComponentRunner {
   ComponentRunner& operator=(const ComponentRunner&) = delete;
 
   void start();
-  /// Cancels the running check, if any (its result is still delivered), e.g. at shutdown.
-  void cancel_check();
 
  private:
   void run_check();

@@ -28,8 +28,6 @@ class Logger {
   void log(LogLevel level, std::string component, std::string message,
            std::source_location location = std::source_location::current()) const;
 
-  LogBackend backend() const { return backend_; }
-
  private:
   LogBackend backend_;
   bool stderr_timestamps_;
