@@ -64,6 +64,10 @@ class InstallLayoutTest(unittest.TestCase):
     def test_systemd_guide_in_doc_dir(self):
         self.installed(f"{self.datadir}/doc/alembic-exporter/SYSTEMD.md")
 
+    def test_example_configs_in_doc_dir(self):
+        for example in ("backend.ai.yaml", "minimal.yaml"):
+            self.installed(f"{self.datadir}/doc/alembic-exporter/examples/{example}")
+
     def test_nothing_lands_outside_the_prefix(self):
         staged_prefix = os.path.normpath(self.destdir + self.prefix) + os.sep
         for directory, _, files in os.walk(self.destdir):
