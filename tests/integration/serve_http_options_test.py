@@ -1,0 +1,70 @@
+"""The daemon's own HTTP options, without a database: basic auth from `web_config_file`, and a
+listen address that is taken (exit 1, the address named)."""
+
+import base64
+import os
+import socket
+import tempfile
+import unittest
+
+from harness.daemon import ExporterDaemon
+from harness.exporter import run_exporter
+
+# bcrypt of "correct horse" (cost 4 to keep the test fast), as in tests/unit/daemon.
+HASH = "$2b$04$4WmS5TQ9deps..ROtA3oeeR0WOMugrENbD2Q55snCqY6eH3SsGCai"
+
+CONFIG = """listen: ["127.0.0.1:{port}"]
+interval: 1s
+timeout: 1s
+log: stderr
+{web}components:
+  - name: app
+    script_location: {root}/migrations
+    database:
+      url: postgresql://exporter@127.0.0.1:1/app
+"""
+
+
+def write_config(root, port=0, web=""):
+    os.makedirs(os.path.join(root, "migrations", "versions"), exist_ok=True)
+    path = os.path.join(root, "config.yaml")
+    with open(path, "w") as handle:
+        handle.write(CONFIG.format(port=port, web=web, root=root))
+    return path
+
+
+def basic(user, password):
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+class ServeHttpOptionsTest(unittest.TestCase):
+    def test_basic_auth_from_the_web_config(self):
+        with tempfile.TemporaryDirectory() as root:
+            web = os.path.join(root, "web.yml")
+            with open(web, "w") as handle:
+                handle.write(f"basic_auth_users:\n  prometheus: {HASH}\n")
+            with ExporterDaemon(write_config(root, web=f"web_config_file: {web}\n")) as daemon:
+                status, headers, _ = daemon.get("/metrics")
+                self.assertEqual(status, 401)
+                self.assertIn("Basic", headers.get("WWW-Authenticate", ""))
+                self.assertEqual(daemon.get("/metrics", basic("prometheus", "wrong"))[0], 401)
+                status, _, body = daemon.get("/metrics", basic("prometheus", "correct horse"))
+                self.assertEqual(status, 200)
+                self.assertIn(b"alembic_exporter_build_info", body)
+                log = daemon.log()
+        self.assertNotIn("correct horse", log)
+        self.assertNotIn(HASH, log)
+
+    def test_a_taken_listen_address_exits_1_naming_it(self):
+        with tempfile.TemporaryDirectory() as root, socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            result = run_exporter("serve", "--config", write_config(root, port=port), timeout=20)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn(f"cannot listen on 127.0.0.1:{port}", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
