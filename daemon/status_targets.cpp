@@ -69,6 +69,19 @@ bool is_backend_ai_checkout(const std::filesystem::path& directory) {
   return true;
 }
 
+/// The Backend.AI component an ini belongs to when it sits in a Backend.AI checkout
+/// (`alembic-appproxy.ini` is appproxy), else "default".
+std::string ini_component_name(const std::string& ini) {
+  const std::filesystem::path path(ini);
+  const auto directory = path.has_parent_path() ? path.parent_path() : ".";
+  if (is_backend_ai_checkout(directory)) {
+    for (const auto& preset : backend_ai_components) {
+      if (path.filename() == preset.ini) return std::string(preset.name);
+    }
+  }
+  return "default";
+}
+
 std::variant<std::vector<StatusTarget>, TargetError> backend_ai_targets(
     const std::string& component) {
   std::vector<StatusTarget> targets;
@@ -116,7 +129,7 @@ std::variant<std::vector<StatusTarget>, TargetError> base_targets(
     return configured_targets(*config, component);
   }
   if (const auto ini = options.value("--alembic-ini")) {
-    return std::vector{ini_target(component.value_or("default"), *ini)};
+    return std::vector{ini_target(component.value_or(ini_component_name(*ini)), *ini)};
   }
   if (const auto script_location = options.value("--script-location")) {
     StatusTarget target{{}, alembic_cli_advice("")};

@@ -119,6 +119,11 @@ class BackendAiCheckoutTest(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn('"pending":3', result.stdout)
 
+    def test_an_ini_of_the_checkout_names_its_component(self):
+        result = run_exporter("status", "-c", os.path.join(self.checkout, "alembic-appproxy.ini"))
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("Component: appproxy\n", result.stdout)
+
     def test_unknown_component_is_a_usage_error(self):
         result = run_exporter("status", "--component", "storage", cwd=self.checkout)
         self.assertEqual(result.returncode, 64)
