@@ -3,9 +3,11 @@ listen address that is taken (exit 1, the address named)."""
 
 import base64
 import os
+import re
 import socket
 import tempfile
 import unittest
+import urllib.request
 
 from harness.daemon import ExporterDaemon
 from harness.exporter import run_exporter
@@ -13,7 +15,7 @@ from harness.exporter import run_exporter
 # bcrypt of "correct horse" (cost 4 to keep the test fast), as in tests/unit/daemon.
 HASH = "$2b$04$4WmS5TQ9deps..ROtA3oeeR0WOMugrENbD2Q55snCqY6eH3SsGCai"
 
-CONFIG = """listen: ["127.0.0.1:{port}"]
+CONFIG = """listen: [{listen}]
 interval: 1s
 timeout: 1s
 log: stderr
@@ -25,11 +27,13 @@ log: stderr
 """
 
 
-def write_config(root, port=0, web=""):
+def write_config(root, port=0, web="", listen=None):
     os.makedirs(os.path.join(root, "migrations", "versions"), exist_ok=True)
     path = os.path.join(root, "config.yaml")
+    listen = listen or [f"127.0.0.1:{port}"]
     with open(path, "w") as handle:
-        handle.write(CONFIG.format(port=port, web=web, root=root))
+        handle.write(CONFIG.format(listen=", ".join(f'"{a}"' for a in listen), web=web,
+                                   root=root))
     return path
 
 
@@ -64,6 +68,26 @@ class ServeHttpOptionsTest(unittest.TestCase):
             result = run_exporter("serve", "--config", write_config(root, port=port), timeout=20)
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn(f"cannot listen on 127.0.0.1:{port}", result.stderr)
+
+
+    def test_several_listen_addresses_all_answer(self):
+        with tempfile.TemporaryDirectory() as root:
+            config = write_config(root, listen=["127.0.0.1:0", "127.0.0.2:0"])
+            with ExporterDaemon(config) as daemon:
+                bound = re.search(r"listening on (\S+), (\S+) ", daemon.log()).groups()
+                self.assertTrue(bound[0].startswith("127.0.0.1:"), bound)
+                self.assertTrue(bound[1].startswith("127.0.0.2:"), bound)
+                for address in bound:
+                    with urllib.request.urlopen(f"http://{address}/healthz", timeout=5) as reply:
+                        self.assertEqual(reply.status, 200)
+
+    def test_ipv6_listen_address_is_refused_with_the_reason(self):
+        with tempfile.TemporaryDirectory() as root:
+            config = write_config(root, listen=["[::1]:0"])
+            result = run_exporter("serve", "--config", config, timeout=20)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("cannot listen on [::1]:0: this civetweb build has no IPv6 support",
+                      result.stderr)
 
 
 if __name__ == "__main__":
