@@ -1,6 +1,7 @@
 #pragma once
 
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -81,7 +82,6 @@ class ScriptDirectory {
     std::size_t name_offset = 0;
     std::size_t directory = 0;
     FileStamp stamp;
-    bool operator==(const ListedFile&) const = default;
   };
   struct Listing {
     std::vector<ListedFile> files;
@@ -104,10 +104,10 @@ class ScriptDirectory {
   Listing list(OpenDirectories& directories, DirectoryWatch& watch) const;
   void list_directory(const std::string& directory, bool top, Listing& listing,
                       OpenDirectories& directories, DirectoryWatch& watch) const;
-  /// What each of the `stale` files (indices into `listing.files`) gives, read in parallel.
-  static std::vector<FileOutcome> read_files(const Listing& listing,
-                                             const OpenDirectories& directories,
-                                             const std::vector<std::size_t>& stale);
+  static FileStamp stamp_of(const struct stat& status);
+  /// The descriptor and name to open `file` with (its directory's descriptor, or by path).
+  static int directory_of(const ListedFile& file, const OpenDirectories& directories);
+  static const char* name_of(const ListedFile& file);
   /// True when the watches saw nothing and every location is still the directory watched.
   bool unchanged_since_last_scan();
 

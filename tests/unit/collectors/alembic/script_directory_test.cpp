@@ -187,6 +187,15 @@ TEST_CASE("a version location that appears or vanishes is noticed") {
   CHECK(present.graph->heads() == Ids{"a1"});
 }
 
+/// Scans until the watches are set and trusted: the first scan sets none.
+ScriptDirectoryScan scan_watching(ScriptDirectory& scripts) {
+  scripts.scan();
+  scripts.scan();
+  const ScriptDirectoryScan quiet = scripts.scan();
+  CHECK(quiet.files_checked == 0);
+  return quiet;
+}
+
 TEST_CASE("an unchanged directory is trusted to its watches, with a full check now and then") {
   TempDir dir;
   dir.write("versions/a1.py", revision_file("a1"));
@@ -194,6 +203,9 @@ TEST_CASE("an unchanged directory is trusted to its watches, with a full check n
   ScriptDirectory scripts({dir.path("versions")}, false);
   const ScriptDirectoryScan first = scripts.scan();
   CHECK(first.files_checked == 2);
+  const ScriptDirectoryScan watching = scripts.scan();  // the first scan set no watches
+  CHECK(watching.files_checked == 2);
+  CHECK(watching.graph == first.graph);
   for (unsigned scan = 1; scan < ScriptDirectory::full_check_interval; ++scan) {
     const ScriptDirectoryScan quiet = scripts.scan();
     CHECK(quiet.files_checked == 0);
@@ -213,8 +225,7 @@ TEST_CASE("an in-place edit keeping size and mtime is noticed") {
   dir.write("versions/b2.py", revision_file("b2", "a1"));
   dir.write("versions/c3.py", revision_file("c3", "b2"));
   ScriptDirectory scripts({dir.path("versions")}, false);
-  CHECK(scripts.scan().graph->heads() == Ids{"c3"});
-  CHECK(scripts.scan().files_checked == 0);
+  CHECK(scan_watching(scripts).graph->heads() == Ids{"c3"});
 
   struct stat before {};
   REQUIRE(::stat(dir.path("versions/c3.py").c_str(), &before) == 0);
@@ -236,8 +247,7 @@ TEST_CASE("files created, deleted or renamed in after quiet scans are noticed") 
   TempDir dir;
   dir.write("versions/a1.py", revision_file("a1"));
   ScriptDirectory scripts({dir.path("versions")}, false);
-  scripts.scan();
-  CHECK(scripts.scan().files_checked == 0);
+  scan_watching(scripts);
 
   dir.write("versions/b2.py", revision_file("b2", "a1"));
   const ScriptDirectoryScan created = scripts.scan();
@@ -261,8 +271,7 @@ TEST_CASE("a subdirectory created after a recursive scan is watched too") {
   TempDir dir;
   dir.write("versions/a1.py", revision_file("a1"));
   ScriptDirectory scripts({dir.path("versions")}, true);
-  scripts.scan();
-  CHECK(scripts.scan().files_checked == 0);
+  scan_watching(scripts);
 
   fs::create_directory(dir.path("versions/sub"));
   CHECK(ids_of(*scripts.scan().graph) == Ids{"a1"});
@@ -281,8 +290,7 @@ TEST_CASE("a version location swapped for another directory is noticed at once")
   dir.write("release2/b2.py", revision_file("b2", "a1"));
   fs::create_directory_symlink(dir.path("release1"), dir.path("current"));
   ScriptDirectory scripts({dir.path("current")}, false);
-  scripts.scan();
-  CHECK(scripts.scan().files_checked == 0);
+  scan_watching(scripts);
 
   fs::create_directory_symlink(dir.path("release2"), dir.path("next"));
   fs::rename(dir.path("next"), dir.path("current"));
@@ -295,6 +303,7 @@ TEST_CASE("files that can change through another directory are checked on every 
   fs::create_directory(dir.path("versions"));
   fs::create_symlink(dir.path("shared/a1.py"), dir.path("versions/a1.py"));
   ScriptDirectory scripts({dir.path("versions")}, false);
+  scripts.scan();
   scripts.scan();
   CHECK(scripts.scan().files_checked == 1);
 }
