@@ -234,8 +234,8 @@ ScriptDirectoryScan ScriptDirectory::scan() {
   scans_since_full_check_ = 0;
   watch_.restart();  // before listing: a change during the listing is an event
   // The first scan reads every file, and each open, read and close in a watched directory
-  // costs the kernel a notification check (~15 % of a cold scan at 10 000 files): it sets no
-  // watch, so the next scan checks every file again, watching.
+  // costs the kernel a notification check (105 instead of 78 ms cold at 10 000 files): it sets
+  // no watch, so the next scan checks every file again, watching.
   if (last_scan_.graph == nullptr) watch_.mark_incomplete();
   OpenDirectories directories;
   Listing listing = list(directories, watch_);
