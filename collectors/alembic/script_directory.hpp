@@ -1,14 +1,19 @@
 #pragma once
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <variant>
 #include <vector>
 
+#include "directory_watch.hpp"
 #include "revision.hpp"
 #include "revision_graph.hpp"
 
@@ -22,6 +27,9 @@ struct ScriptDirectoryScan {
   std::vector<ScriptFinding> findings;
   /// Files read and parsed by this scan (0 when nothing changed since the last one).
   std::size_t files_parsed = 0;
+  /// Files whose size, times and inode this scan looked at: 0 when change notification showed
+  /// that nothing changed.
+  std::size_t files_checked = 0;
 };
 
 /// The revision files of an alembic script directory, listed as alembic does and parsed natively.
@@ -43,9 +51,18 @@ struct ScriptDirectoryScan {
 ///
 /// Rescans are incremental: a file whose size, mtime, ctime, device and inode are unchanged is
 /// not read again, and when the listing and every file are unchanged the previous graph object
-/// itself is returned. Not thread-safe: one scanner per component, used from one thread.
+/// itself is returned. Between such checks, inotify watches on every listed directory (see
+/// `DirectoryWatch`) let a rescan return the previous result after only a stat of each location
+/// (a location swapped for another directory, e.g. by a symlink flip, raises no event). The full
+/// check still runs on any event, when a watch could not be set up, when a listed file is a
+/// symlink or has several hard links (it can be written through a directory not watched), and
+/// every `full_check_interval`-th scan, for filesystems that raise no events (NFS, CIFS).
+/// Not thread-safe: one scanner per component, used from one thread.
 class ScriptDirectory {
  public:
+  /// At most this many scans in a row trust the watches; the next one checks every file.
+  static constexpr unsigned full_check_interval = 10;
+
   ScriptDirectory(std::vector<std::string> version_locations, bool recursive);
 
   ScriptDirectoryScan scan();
@@ -61,15 +78,21 @@ class ScriptDirectory {
   };
   struct ListedFile {
     std::string path;
+    /// Where the file name starts in `path`, and which opened directory holds it.
+    std::size_t name_offset = 0;
+    std::size_t directory = 0;
     FileStamp stamp;
-    bool operator==(const ListedFile&) const = default;
   };
   struct Listing {
     std::vector<ListedFile> files;
     std::vector<ScriptFinding> findings;
+    /// Device and inode of each location, 0/0 when it could not be listed.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> locations;
     /// Same files with the same stamps, same problems with the locations.
     bool operator==(const Listing& other) const;
   };
+  /// The directories a listing opened, kept open to read its files relative to them.
+  using OpenDirectories = std::vector<std::unique_ptr<DIR, int (*)(DIR*)>>;
   /// What one file gave: a revision, or a finding about it.
   using FileOutcome = std::variant<Revision, ScriptFinding>;
   struct CachedFile {
@@ -77,14 +100,24 @@ class ScriptDirectory {
     FileOutcome outcome;
   };
 
-  Listing list() const;
-  void list_directory(const std::string& directory, bool top, Listing& listing) const;
+  /// Lists the locations and watches every directory listed in `watch`.
+  Listing list(OpenDirectories& directories, DirectoryWatch& watch) const;
+  void list_directory(const std::string& directory, bool top, Listing& listing,
+                      OpenDirectories& directories, DirectoryWatch& watch) const;
+  static FileStamp stamp_of(const struct stat& status);
+  /// The descriptor and name to open `file` with (its directory's descriptor, or by path).
+  static int directory_of(const ListedFile& file, const OpenDirectories& directories);
+  static const char* name_of(const ListedFile& file);
+  /// True when the watches saw nothing and every location is still the directory watched.
+  bool unchanged_since_last_scan();
 
   std::vector<std::string> version_locations_;
   bool recursive_;
   Listing last_listing_;
   std::unordered_map<std::string, CachedFile> cache_;
   ScriptDirectoryScan last_scan_;
+  DirectoryWatch watch_;
+  unsigned scans_since_full_check_ = 0;
 };
 
 /// Pure: what a revision file's text gives, its path filled in.

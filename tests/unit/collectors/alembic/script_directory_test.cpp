@@ -1,6 +1,8 @@
 #include "script_directory.hpp"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -183,6 +185,127 @@ TEST_CASE("a version location that appears or vanishes is noticed") {
   const ScriptDirectoryScan present = scripts.scan();
   CHECK(present.findings.empty());
   CHECK(present.graph->heads() == Ids{"a1"});
+}
+
+/// Scans until the watches are set and trusted: the first scan sets none.
+ScriptDirectoryScan scan_watching(ScriptDirectory& scripts) {
+  scripts.scan();
+  scripts.scan();
+  const ScriptDirectoryScan quiet = scripts.scan();
+  CHECK(quiet.files_checked == 0);
+  return quiet;
+}
+
+TEST_CASE("an unchanged directory is trusted to its watches, with a full check now and then") {
+  TempDir dir;
+  dir.write("versions/a1.py", revision_file("a1"));
+  dir.write("versions/b2.py", revision_file("b2", "a1"));
+  ScriptDirectory scripts({dir.path("versions")}, false);
+  const ScriptDirectoryScan first = scripts.scan();
+  CHECK(first.files_checked == 2);
+  const ScriptDirectoryScan watching = scripts.scan();  // the first scan set no watches
+  CHECK(watching.files_checked == 2);
+  CHECK(watching.graph == first.graph);
+  for (unsigned scan = 1; scan < ScriptDirectory::full_check_interval; ++scan) {
+    const ScriptDirectoryScan quiet = scripts.scan();
+    CHECK(quiet.files_checked == 0);
+    CHECK(quiet.files_parsed == 0);
+    CHECK(quiet.graph == first.graph);
+  }
+  const ScriptDirectoryScan backstop = scripts.scan();
+  CHECK(backstop.files_checked == 2);
+  CHECK(backstop.files_parsed == 0);
+  CHECK(backstop.graph == first.graph);
+  CHECK(scripts.scan().files_checked == 0);
+}
+
+TEST_CASE("an in-place edit keeping size and mtime is noticed") {
+  TempDir dir;
+  dir.write("versions/a1.py", revision_file("a1"));
+  dir.write("versions/b2.py", revision_file("b2", "a1"));
+  dir.write("versions/c3.py", revision_file("c3", "b2"));
+  ScriptDirectory scripts({dir.path("versions")}, false);
+  CHECK(scan_watching(scripts).graph->heads() == Ids{"c3"});
+
+  struct stat before {};
+  REQUIRE(::stat(dir.path("versions/c3.py").c_str(), &before) == 0);
+  {
+    std::fstream file(dir.path("versions/c3.py"), std::ios::in | std::ios::out | std::ios::binary);
+    const std::string text = revision_file("c3", "a1");  // same length: 'b2' becomes 'a1'
+    REQUIRE(text.size() == static_cast<std::size_t>(before.st_size));
+    file << text;
+  }
+  const struct timespec times[2] = {before.st_atim, before.st_mtim};
+  REQUIRE(::utimensat(AT_FDCWD, dir.path("versions/c3.py").c_str(), times, 0) == 0);
+
+  const ScriptDirectoryScan edited = scripts.scan();
+  CHECK(edited.files_parsed == 1);
+  CHECK(edited.graph->heads() == Ids{"b2", "c3"});
+}
+
+TEST_CASE("files created, deleted or renamed in after quiet scans are noticed") {
+  TempDir dir;
+  dir.write("versions/a1.py", revision_file("a1"));
+  ScriptDirectory scripts({dir.path("versions")}, false);
+  scan_watching(scripts);
+
+  dir.write("versions/b2.py", revision_file("b2", "a1"));
+  const ScriptDirectoryScan created = scripts.scan();
+  CHECK(created.files_parsed == 1);
+  CHECK(created.graph->heads() == Ids{"b2"});
+  CHECK(scripts.scan().files_checked == 0);
+
+  fs::remove(dir.path("versions/b2.py"));
+  const ScriptDirectoryScan deleted = scripts.scan();
+  CHECK(ids_of(*deleted.graph) == Ids{"a1"});
+  CHECK(scripts.scan().files_checked == 0);
+
+  dir.write("elsewhere/c3.py", revision_file("c3", "a1"));
+  fs::rename(dir.path("elsewhere/c3.py"), dir.path("versions/c3.py"));
+  const ScriptDirectoryScan renamed = scripts.scan();
+  CHECK(renamed.files_parsed == 1);
+  CHECK(renamed.graph->heads() == Ids{"c3"});
+}
+
+TEST_CASE("a subdirectory created after a recursive scan is watched too") {
+  TempDir dir;
+  dir.write("versions/a1.py", revision_file("a1"));
+  ScriptDirectory scripts({dir.path("versions")}, true);
+  scan_watching(scripts);
+
+  fs::create_directory(dir.path("versions/sub"));
+  CHECK(ids_of(*scripts.scan().graph) == Ids{"a1"});
+  CHECK(scripts.scan().files_checked == 0);
+
+  dir.write("versions/sub/b2.py", revision_file("b2", "a1"));
+  const ScriptDirectoryScan nested = scripts.scan();
+  CHECK(nested.files_parsed == 1);
+  CHECK(nested.graph->heads() == Ids{"b2"});
+}
+
+TEST_CASE("a version location swapped for another directory is noticed at once") {
+  TempDir dir;
+  dir.write("release1/a1.py", revision_file("a1"));
+  dir.write("release2/a1.py", revision_file("a1"));
+  dir.write("release2/b2.py", revision_file("b2", "a1"));
+  fs::create_directory_symlink(dir.path("release1"), dir.path("current"));
+  ScriptDirectory scripts({dir.path("current")}, false);
+  scan_watching(scripts);
+
+  fs::create_directory_symlink(dir.path("release2"), dir.path("next"));
+  fs::rename(dir.path("next"), dir.path("current"));
+  CHECK(scripts.scan().graph->heads() == Ids{"b2"});
+}
+
+TEST_CASE("files that can change through another directory are checked on every scan") {
+  TempDir dir;
+  dir.write("shared/a1.py", revision_file("a1"));
+  fs::create_directory(dir.path("versions"));
+  fs::create_symlink(dir.path("shared/a1.py"), dir.path("versions/a1.py"));
+  ScriptDirectory scripts({dir.path("versions")}, false);
+  scripts.scan();
+  scripts.scan();
+  CHECK(scripts.scan().files_checked == 1);
 }
 
 }  // namespace
