@@ -11,6 +11,7 @@
 #include "load_config.hpp"
 #include "logger.hpp"
 #include "normalized_config.hpp"
+#include "open_file_limit.hpp"
 #include "option_parser.hpp"
 #include "web_config.hpp"
 
@@ -69,6 +70,7 @@ int run_serve_command(std::span<const std::string_view> options, std::ostream& e
   const auto journal_stream = environment_variable("JOURNAL_STREAM");
   const Logger logger(choose_log_backend(config::to_string(config.log), journal_stream),
                       !stderr_is_journal(journal_stream));
+  raise_open_file_limit();
   App app(std::move(config), std::move(web_settings), logger);
   try {
     app.run();

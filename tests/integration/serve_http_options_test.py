@@ -90,5 +90,14 @@ class ServeHttpOptionsTest(unittest.TestCase):
                       result.stderr)
 
 
+    def test_open_file_soft_limit_is_raised_to_the_hard_limit(self):
+        with tempfile.TemporaryDirectory() as root:
+            with ExporterDaemon(write_config(root),
+                                prefix=["prlimit", "--nofile=256:2048", "--"]) as daemon:
+                with open(f"/proc/{daemon.process.pid}/limits") as handle:
+                    limits = next(line for line in handle if line.startswith("Max open files"))
+        self.assertEqual(limits.split()[3:5], ["2048", "2048"])
+
+
 if __name__ == "__main__":
     unittest.main()
