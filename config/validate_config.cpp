@@ -78,7 +78,7 @@ std::vector<ComponentConfig> read_components(MapReader& reader, std::chrono::mil
                    "each component must be a mapping, not " + std::string(describe(item)));
       continue;
     }
-    if (const auto name = item["name"]; name.IsScalar()) {
+    if (const auto name = item["name"]; name && name.IsScalar()) {
       const auto [first, inserted] = first_line_of_name.emplace(name.Scalar(), name.Mark().line);
       if (!inserted) {
         problems.add(name.Mark(), "duplicate component name '" + name.Scalar() +

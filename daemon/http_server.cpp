@@ -172,10 +172,12 @@ HttpServer::HttpServer(const std::vector<std::string>& listen, HttpSources sourc
           std::move(sources), web_settings == nullptr ? std::map<std::string, std::string>{}
                                                       : web_settings->basic_auth_users)) {
   const bool tls = web_settings != nullptr && web_settings->tls.has_value();
+  // A worker stays with a client that stalls mid-request until request_timeout_ms: with 4
+  // workers and 10 s, 4 stalled connections held every scrape for 10 s (docs/RELIABILITY.md).
   const std::vector<std::string> options = {
       "listening_ports",    listening_ports_option(listen, tls),
-      "num_threads",        "4",
-      "request_timeout_ms", "10000",
+      "num_threads",        "32",
+      "request_timeout_ms", "5000",
       "max_request_size",   "16384",
       "enable_keep_alive",  "yes",
   };

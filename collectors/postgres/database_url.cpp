@@ -172,6 +172,23 @@ KeywordScan scan_keywords(std::string_view text) {
 
 // -- URLs ------------------------------------------------------------------------------------
 
+// Where the text's `scheme://` prefix ends (RFC 3986: a letter, then letters, digits, + - .), or
+// npos when the text is a keyword/value string: a "://" inside a value such as
+// `password=x application_name=http://y` does not make the text a URL.
+std::size_t url_scheme_end(std::string_view text) {
+  const std::size_t end = text.find("://");
+  if (end == 0 || end == std::string_view::npos) return std::string_view::npos;
+  const auto is_scheme_character = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.';
+  };
+  if (std::isalpha(static_cast<unsigned char>(text[0])) == 0 ||
+      !std::all_of(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end),
+                   is_scheme_character)) {
+    return std::string_view::npos;
+  }
+  return end;
+}
+
 std::string redact_url(std::string_view text, std::size_t scheme_end) {
   std::string redacted(text);
   // The password sits between the user info's first ':' and the last '@'. Taking the last '@'
@@ -379,14 +396,14 @@ void set_parameter(ConnectionParameters& parameters, std::string_view key, std::
 }
 
 std::string redact_database_url(std::string_view text) {
-  const std::size_t scheme_end = text.find("://");
+  const std::size_t scheme_end = url_scheme_end(text);
   return scheme_end == std::string_view::npos ? redact_keywords(text)
                                               : redact_url(text, scheme_end);
 }
 
 std::variant<DatabaseUrl, std::string> parse_database_url(std::string_view text) {
   std::string redacted = redact_database_url(text);
-  if (const std::size_t scheme_end = text.find("://"); scheme_end != std::string_view::npos) {
+  if (const std::size_t scheme_end = url_scheme_end(text); scheme_end != std::string_view::npos) {
     auto parsed = parse_url(text, scheme_end, redacted);
     if (auto* error = std::get_if<std::string>(&parsed)) return std::move(*error);
     return DatabaseUrl(std::move(redacted), std::get<ConnectionParameters>(std::move(parsed)));

@@ -127,6 +127,13 @@ TEST_CASE("every problem of a file is reported at once, in file order") {
         }));
 }
 
+// Found by tests/fuzz/config_fuzz: reading the missing name threw yaml-cpp's InvalidNode.
+TEST_CASE("a component without a name is a problem, not an exception") {
+  CHECK(problems_of(parse_config("components:\n  - alembic_ini: /opt/backend.ai/alembic.ini\n",
+                                 "c.yaml", testing::backend_ai_host())) ==
+        "c.yaml:2:5: component is missing required key 'name'\n");
+}
+
 TEST_CASE("no problem message contains a password") {
   for (const char* name : {"bad-database-url.yaml", "bad-several-problems.yaml"}) {
     const auto text = problems_of(load_config(fixture(name), testing::backend_ai_host()));

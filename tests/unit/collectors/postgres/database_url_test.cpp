@@ -116,11 +116,12 @@ TEST_CASE("unsupported URLs are errors naming the URL with the password masked")
 }
 
 TEST_CASE("a password survives nowhere in errors, even when the text is malformed") {
-  for (const auto text : {"postgresql://u:hun@ter2@h:bad/db", "postgresql://u:hun/ter2@h/db",
-                          "postgresql://u:5432/hunter2@h/db", "postgresql://u:5432?hunter2=x@h/db",
-                          "postgresql://u:hun:ter2@h/db?x", "host=h password=hunter2 oops",
-                          "host=h password='hunter2", "password=abc hunter2",
-                          "password=abc hunter2=x", "postgresql://h/db?password=hunter2&x"}) {
+  for (const auto text :
+       {"postgresql://u:hun@ter2@h:bad/db", "postgresql://u:hun/ter2@h/db",
+        "postgresql://u:5432/hunter2@h/db", "postgresql://u:5432?hunter2=x@h/db",
+        "postgresql://u:hun:ter2@h/db?x", "host=h password=hunter2 oops",
+        "host=h password='hunter2", "password=abc hunter2", "password=abc hunter2=x",
+        "postgresql://h/db?password=hunter2&x", "x password=hunter2 #://c"}) {
     CAPTURE(text);
     const auto parsed = parse_database_url(text);
     const std::string shown = std::holds_alternative<std::string>(parsed)
@@ -130,6 +131,17 @@ TEST_CASE("a password survives nowhere in errors, even when the text is malforme
     CHECK(shown.find("ter2") == std::string::npos);
     CHECK(shown.find("****") != std::string::npos);
   }
+}
+
+// Found by tests/fuzz/database_url_fuzz: any "://" made the text a URL, its "scheme" the
+// keyword/value text before it, quoted unmasked in the error.
+TEST_CASE("a \"://\" in a keyword value does not make the text a URL") {
+  const std::string text = "host=h password=hunter2 application_name=http://x";
+  CHECK(parameters(text) ==
+        P{{"host", "h"}, {"password", "hunter2"}, {"application_name", "http://x"}});
+  CHECK(redact_database_url(text) == "host=h password=**** application_name=http://x");
+  CHECK(error("x password=hunter2 #://c").find("hunter2") == std::string::npos);
+  CHECK(error("1postgresql://h/db").starts_with("invalid connection string"));
 }
 
 }  // namespace
