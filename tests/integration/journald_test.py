@@ -17,7 +17,7 @@ from harness.private_journal import PrivateJournal, enter_private_mount_namespac
 
 enter_private_mount_namespace()
 
-from harness.alembic_project import AlembicProject  # noqa: E402
+from harness.components import build_projects  # noqa: E402
 from harness.daemon import ExporterDaemon  # noqa: E402
 from harness.pg_cluster import PostgresCluster  # noqa: E402
 
@@ -84,16 +84,9 @@ class JournaldTest(unittest.TestCase):
         cls.second_cluster = PostgresCluster()  # appproxy's server, stopped by the test
         cls.second_cluster.start()
         cls.root = tempfile.mkdtemp(prefix="alembic-exporter-journald-")
-        cls.projects = {}
-        for name, cluster in (("manager", cls.cluster), ("accountmgr", cls.cluster),
-                              ("appproxy", cls.second_cluster)):
-            cluster.create_database(name)
-            project = AlembicProject(os.path.join(cls.root, name), cluster.sqlalchemy_url(name))
-            project.revisions = [project.revision(f"{name} {i}") for i in range(3)]
-            cls.projects[name] = project
-        cls.projects["manager"].upgrade("heads")
-        cls.projects["accountmgr"].upgrade(cls.projects["accountmgr"].revisions[0])
-        cls.projects["appproxy"].upgrade("heads")
+        cls.projects = build_projects(cls.root, {"manager": cls.cluster, "accountmgr": cls.cluster,
+                                                 "appproxy": cls.second_cluster},
+                                      behind=("accountmgr",))
         cls.config = os.path.join(cls.root, "config.yaml")
         with open(cls.config, "w") as handle:
             handle.write(CONFIG.format(

@@ -12,7 +12,7 @@ import threading
 import time
 import unittest
 
-from harness.alembic_project import AlembicProject
+from harness.components import build_projects
 from harness.daemon import ExporterDaemon
 from harness.pg_cluster import PostgresCluster
 
@@ -81,15 +81,9 @@ class NotifyTest(unittest.TestCase):
         cls.cluster = PostgresCluster()
         cls.cluster.start()
         cls.root = tempfile.mkdtemp(prefix="alembic-exporter-notify-")
-        cls.projects = {}
-        for name in ("manager", "accountmgr", "appproxy"):
-            cls.cluster.create_database(name)
-            project = AlembicProject(os.path.join(cls.root, name), cls.cluster.sqlalchemy_url(name))
-            project.revisions = [project.revision(f"{name} {i}") for i in range(3)]
-            cls.projects[name] = project
-        cls.projects["manager"].upgrade("heads")
-        cls.projects["accountmgr"].upgrade(cls.projects["accountmgr"].revisions[0])
-        cls.projects["appproxy"].upgrade("heads")
+        cls.projects = build_projects(
+            cls.root, dict.fromkeys(("manager", "accountmgr", "appproxy"), cls.cluster),
+            behind=("accountmgr",))
         cls.config = os.path.join(cls.root, "config.yaml")
         with open(cls.config, "w") as handle:
             handle.write(CONFIG.format(root=cls.root, **{

@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 
-from harness.alembic_project import AlembicProject
+from harness.components import build_projects
 from harness.daemon import ExporterDaemon, sample
 from harness.pg_cluster import PostgresCluster
 
@@ -40,15 +40,10 @@ class ReloadTest(unittest.TestCase):
         cls.manager_cluster = PostgresCluster()  # down when the daemon starts: manager errs
         cls.manager_cluster.start()
         cls.root = tempfile.mkdtemp(prefix="alembic-exporter-reload-")
-        cls.urls = {}
-        for name in ("manager", "accountmgr", "appproxy", "storage"):
-            cluster = cls.manager_cluster if name == "manager" else cls.cluster
-            cluster.create_database(name)
-            project = AlembicProject(os.path.join(cls.root, name), cluster.sqlalchemy_url(name))
-            for i in range(2):
-                project.revision(f"{name} {i}")
-            project.upgrade("heads")
-            cls.urls[name] = cluster.libpq_uri(name)
+        clusters = {name: cls.manager_cluster if name == "manager" else cls.cluster
+                    for name in ("manager", "accountmgr", "appproxy", "storage")}
+        build_projects(cls.root, clusters, revisions=2)
+        cls.urls = {name: cluster.libpq_uri(name) for name, cluster in clusters.items()}
         cls.config = os.path.join(cls.root, "config.yaml")
 
     @classmethod

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness.alembic_project import AlembicProject
+from harness.components import build_projects
 from harness.daemon import ExporterDaemon, sample
 from harness.exporter import run_exporter
 from harness.pg_cluster import PostgresCluster
@@ -47,16 +47,9 @@ class ServeTest(unittest.TestCase):
         cls.second_cluster = PostgresCluster()  # appproxy's server, stopped by one test
         cls.second_cluster.start()
         cls.root = tempfile.mkdtemp(prefix="alembic-exporter-serve-")
-        cls.projects = {}
-        for name, cluster in (("manager", cls.cluster), ("accountmgr", cls.cluster),
-                              ("appproxy", cls.second_cluster)):
-            cluster.create_database(name)
-            project = AlembicProject(os.path.join(cls.root, name), cluster.sqlalchemy_url(name))
-            project.revisions = [project.revision(f"{name} {i}") for i in range(3)]
-            cls.projects[name] = project
-        cls.projects["manager"].upgrade("heads")
-        cls.projects["accountmgr"].upgrade(cls.projects["accountmgr"].revisions[0])
-        cls.projects["appproxy"].upgrade("heads")
+        cls.projects = build_projects(cls.root, {"manager": cls.cluster, "accountmgr": cls.cluster,
+                                                 "appproxy": cls.second_cluster},
+                                      behind=("accountmgr",))
         cls.config = os.path.join(cls.root, "config.yaml")
         with open(cls.config, "w") as handle:
             handle.write(CONFIG.format(

@@ -8,7 +8,7 @@ import tempfile
 import time
 import unittest
 
-from harness.alembic_project import AlembicProject
+from harness.components import build_projects
 from harness.daemon import ExporterDaemon
 from harness.pg_cluster import PostgresCluster
 
@@ -35,11 +35,8 @@ class ShutdownTest(unittest.TestCase):
         cls.cluster = PostgresCluster()
         cls.cluster.start()
         cls.root = tempfile.mkdtemp(prefix="alembic-exporter-shutdown-")
-        for name in ("manager", "accountmgr"):
-            cls.cluster.create_database(name)
-            project = AlembicProject(os.path.join(cls.root, name), cls.cluster.sqlalchemy_url(name))
-            project.revision(f"{name} 0")
-            project.upgrade("heads")
+        build_projects(cls.root, dict.fromkeys(("manager", "accountmgr"), cls.cluster),
+                       revisions=1)
         cls.config = os.path.join(cls.root, "config.yaml")
         with open(cls.config, "w") as handle:
             handle.write(CONFIG.format(root=cls.root,

@@ -1,0 +1,20 @@
+"""Components for daemon tests: one alembic project and one database per component."""
+
+import os
+
+from harness.alembic_project import AlembicProject
+
+
+def build_projects(root, clusters, revisions=3, behind=()):
+    """`clusters` maps component names to the cluster holding their database (named like the
+    component). Each project under `root` gets `revisions` real revisions (`project.revisions`)
+    and its database is upgraded to heads, except the names in `behind`, left at the first
+    revision. Returns {name: project}."""
+    projects = {}
+    for name, cluster in clusters.items():
+        cluster.create_database(name)
+        project = AlembicProject(os.path.join(root, name), cluster.sqlalchemy_url(name))
+        project.revisions = [project.revision(f"{name} {i}") for i in range(revisions)]
+        project.upgrade(project.revisions[0] if name in behind else "heads")
+        projects[name] = project
+    return projects
