@@ -22,18 +22,25 @@ namespace {
 
 constexpr int ipv6_feature = 8;  // mg_check_feature bit: built with IPv6 support
 
+/// One whole response; `extra_headers` are complete `Name: value\r\n` lines.
 void send(mg_connection* connection, int status, std::string_view content_type,
-          std::string_view body, bool gzip = false) {
+          std::string_view body, std::string_view extra_headers = {}) {
   std::string head =
       "HTTP/1.1 " + std::to_string(status) + ' ' + mg_get_response_code_text(connection, status) +
       "\r\nContent-Type: " + std::string(content_type) +
       "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nCache-Control: no-store\r\n";
-  if (gzip) head += "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n";
-  head += "\r\n";
+  head.append(extra_headers).append("\r\n");
   mg_write(connection, head.data(), head.size());
   if (std::string_view(mg_get_request_info(connection)->request_method) != "HEAD") {
     mg_write(connection, body.data(), body.size());
   }
+}
+
+constexpr std::string_view plain_text = "text/plain; charset=utf-8";
+
+bool refuse_method(mg_connection* connection) {
+  send(connection, 405, plain_text, "Method Not Allowed\n", "Allow: GET, HEAD\r\n");
+  return true;
 }
 
 std::vector<ComponentStatus> statuses(const Snapshot& snapshot) {
@@ -95,18 +102,26 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
     route(connection);
     return true;
   }
+  // Every path is read-only: other methods are refused as such (civetweb would say 404).
+  bool handlePost(CivetServer*, mg_connection* connection) override {
+    return refuse_method(connection);
+  }
+  bool handlePut(CivetServer*, mg_connection* connection) override {
+    return refuse_method(connection);
+  }
+  bool handleDelete(CivetServer*, mg_connection* connection) override {
+    return refuse_method(connection);
+  }
+  bool handlePatch(CivetServer*, mg_connection* connection) override {
+    return refuse_method(connection);
+  }
 
   bool authorize(CivetServer*, mg_connection* connection) override {
     if (users_.empty()) return true;
     const char* header = mg_get_header(connection, "Authorization");
     if (header != nullptr && basic_auth_allows(users_, header)) return true;
-    const std::string_view body = "Unauthorized\n";
-    const std::string head =
-        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"alembic_exporter\"\r\n"
-        "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " +
-        std::to_string(body.size()) + "\r\n\r\n";
-    mg_write(connection, head.data(), head.size());
-    mg_write(connection, body.data(), body.size());
+    send(connection, 401, plain_text, "Unauthorized\n",
+         "WWW-Authenticate: Basic realm=\"alembic_exporter\"\r\n");
     return false;
   }
 
@@ -118,7 +133,8 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
       const char* accept = mg_get_header(connection, "Accept-Encoding");
       constexpr std::string_view type = "text/plain; version=0.0.4; charset=utf-8";
       if (accept != nullptr && accepts_gzip(accept)) {
-        send(connection, 200, type, gzip_compress(text), true);
+        send(connection, 200, type, gzip_compress(text),
+             "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
       } else {
         send(connection, 200, type, text);
       }
@@ -127,13 +143,12 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
            render_status_json(statuses(*sources_.snapshots->load())));
     } else if (path == "/healthz") {
       const bool healthy = sources_.healthy();
-      send(connection, healthy ? 200 : 503, "text/plain; charset=utf-8",
-           healthy ? "ok\n" : "event loop stalled\n");
+      send(connection, healthy ? 200 : 503, plain_text, healthy ? "ok\n" : "event loop stalled\n");
     } else if (path == "/") {
       send(connection, 200, "text/html; charset=utf-8",
            render_landing_page(*sources_.snapshots->load()));
     } else {
-      send(connection, 404, "text/plain; charset=utf-8", "Not Found\n");
+      send(connection, 404, plain_text, "Not Found\n");
     }
   }
 

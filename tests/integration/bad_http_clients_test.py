@@ -87,6 +87,14 @@ class BadHttpClientsTest(unittest.TestCase):
         self.assertTrue(status is None or 400 <= status < 500, response[:200])
         self.assert_metrics_answer_within(0.1)
 
+    def test_write_methods_are_not_allowed(self):
+        for method in (b"POST", b"PUT", b"DELETE", b"PATCH"):
+            with self.subTest(method=method):
+                response = self.exchange(method + b" /metrics HTTP/1.1\r\nHost: x\r\n"
+                                         b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+                self.assertEqual(status_of(response), 405, response[:200])
+                self.assertIn(b"\r\nAllow: GET, HEAD\r\n", response)
+
     def test_unknown_methods_are_client_errors(self):
         for method in (b"POST", b"PUT", b"DELETE", b"FOO"):
             with self.subTest(method=method):
