@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <set>
+#include <memory>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -34,20 +34,27 @@ std::int64_t nanoseconds(const struct timespec& time) {
   return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
 }
 
-/// Entry names in the directory's own order (readdir), or an errno.
-std::variant<std::vector<std::string>, int> directory_entries(const std::string& directory) {
-  DIR* handle = ::opendir(directory.c_str());
-  if (handle == nullptr) return errno;
-  std::vector<std::string> names;
+struct CloseDirectory {
+  void operator()(DIR* handle) const { ::closedir(handle); }
+};
+/// An open directory; closed when it goes out of scope.
+using DirectoryHandle = std::unique_ptr<DIR, CloseDirectory>;
+
+struct DirectoryEntry {
+  std::string name;
+  unsigned char type;  ///< readdir's d_type; DT_UNKNOWN on file systems that do not fill it
+};
+
+/// Entries in the directory's own order (readdir), or an errno.
+std::variant<std::vector<DirectoryEntry>, int> directory_entries(DIR* handle) {
+  std::vector<DirectoryEntry> entries;
   errno = 0;
   while (const dirent* entry = ::readdir(handle)) {
     const std::string_view name = entry->d_name;
-    if (name != "." && name != "..") names.emplace_back(name);
+    if (name != "." && name != "..") entries.push_back({std::string(name), entry->d_type});
   }
-  const int error = errno;
-  ::closedir(handle);
-  if (error != 0) return error;
-  return names;
+  if (errno != 0) return errno;
+  return entries;
 }
 
 /// The whole file, or an errno.
@@ -104,33 +111,42 @@ ScriptDirectory::ScriptDirectory(std::vector<std::string> version_locations, boo
 
 void ScriptDirectory::list_directory(const std::string& directory, bool top,
                                      Listing& listing) const {
-  auto entries = directory_entries(directory);
+  const DirectoryHandle handle(::opendir(directory.c_str()));
+  auto entries = handle ? directory_entries(handle.get()) : errno;
   if (const int* error = std::get_if<int>(&entries)) {
-    if (top) {
-      listing.findings.push_back(location_finding(
-          directory, "version location cannot be listed: " + std::string(std::strerror(*error))));
-    } else {
-      listing.findings.push_back({ScriptFinding::Kind::unreadable_file, directory, 0, 0,
-                                  "cannot list directory: " + std::string(std::strerror(*error))});
-    }
+    const std::string reason = std::strerror(*error);
+    listing.findings.push_back(
+        top ? location_finding(directory, "version location cannot be listed: " + reason)
+            : ScriptFinding{ScriptFinding::Kind::unreadable_file, directory, 0, 0,
+                            "cannot list directory: " + reason});
     return;
   }
-  auto& names = std::get<std::vector<std::string>>(entries);
-  if (recursive_) std::sort(names.begin(), names.end());
+  auto& names = std::get<std::vector<DirectoryEntry>>(entries);
+  if (recursive_) {
+    std::sort(names.begin(), names.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
+  }
+  // Relative to the open directory: no path walk per file, which dominates unchanged rescans.
+  const int descriptor = ::dirfd(handle.get());
   std::vector<std::string> subdirectories;
-  for (const auto& name : names) {
-    const std::string path = join_path(directory, name);
+  for (const auto& [name, type] : names) {
+    const bool may_be_directory = type == DT_DIR || type == DT_LNK || type == DT_UNKNOWN;
+    if (!is_revision_file_name(name) && !(recursive_ && may_be_directory)) continue;
     struct stat status {};
-    if (::stat(path.c_str(), &status) != 0) continue;  // dangling symlink or gone meanwhile
+    if (::fstatat(descriptor, name.c_str(), &status, 0) != 0) continue;  // dangling or gone
     if (S_ISDIR(status.st_mode)) {
+      // os.walk does not descend into symlinked directories.
       struct stat link {};
-      const bool symlink = ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
-      if (recursive_ && !symlink && name != "__pycache__") subdirectories.push_back(path);
+      const bool symlink = ::fstatat(descriptor, name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 &&
+                           S_ISLNK(link.st_mode);
+      if (recursive_ && !symlink && name != "__pycache__") {
+        subdirectories.push_back(join_path(directory, name));
+      }
       continue;
     }
     if (!S_ISREG(status.st_mode) || !is_revision_file_name(name)) continue;
     listing.files.push_back(
-        {path,
+        {join_path(directory, name),
          {static_cast<std::uint64_t>(status.st_dev), static_cast<std::uint64_t>(status.st_ino),
           static_cast<std::int64_t>(status.st_size), nanoseconds(status.st_mtim),
           nanoseconds(status.st_ctim)}});
@@ -151,10 +167,27 @@ ScriptDirectory::Listing ScriptDirectory::list() const {
       list_directory(location, true, listing);
     }
   }
-  std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
-  std::erase_if(listing.files, [&seen](const ListedFile& file) {
-    return !seen.emplace(file.stamp.device, file.stamp.inode).second;
-  });
+  // A file listed twice (overlapping locations, symlinks) counts once, where it came first.
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::size_t>> identities;
+  identities.reserve(listing.files.size());
+  for (std::size_t index = 0; index < listing.files.size(); ++index) {
+    identities.emplace_back(listing.files[index].stamp.device, listing.files[index].stamp.inode,
+                            index);
+  }
+  std::sort(identities.begin(), identities.end());
+  std::vector<char> repeated(listing.files.size(), 0);
+  for (std::size_t index = 1; index < identities.size(); ++index) {
+    if (std::get<0>(identities[index]) == std::get<0>(identities[index - 1]) &&
+        std::get<1>(identities[index]) == std::get<1>(identities[index - 1])) {
+      repeated[std::get<2>(identities[index])] = 1;
+    }
+  }
+  std::vector<ListedFile> unique;
+  unique.reserve(listing.files.size());
+  for (std::size_t index = 0; index < listing.files.size(); ++index) {
+    if (!repeated[index]) unique.push_back(std::move(listing.files[index]));
+  }
+  listing.files = std::move(unique);
   return listing;
 }
 
