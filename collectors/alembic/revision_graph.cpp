@@ -128,7 +128,7 @@ std::vector<RevisionGraph::Index> RevisionGraph::detect_cycles() {
   for (Index node = 0; node < count; ++node) {
     if (cyclic[component[node]]) cycles[component[node]].push_back(node);
   }
-  for (const auto& [id, members] : cycles) {
+  for (const auto& [scc, members] : cycles) {
     std::vector<std::string_view> ids;
     Index reported = members.front();
     for (const Index member : members) {
