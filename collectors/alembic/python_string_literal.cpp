@@ -113,20 +113,18 @@ void append_string_value(const StringLiteral& literal, std::string& out) {
   const std::string_view body = literal.body;
   std::size_t offset = 0;
   while (offset < body.size()) {
-    const char c = body[offset];
-    if (const std::size_t line_break = line_break_length(body, offset)) {
-      out += '\n';
-      offset += line_break;
-    } else if (c == '\\' && !literal.raw) {
-      offset = append_escape(body, offset, out);
-    } else if (c == '\\') {
-      // Raw: the backslash stays, but it still keeps the next character (a quote) in the body.
-      out += c;
-      ++offset;
-      if (offset < body.size() && !line_break_length(body, offset)) out += body[offset++];
+    // Plain runs are appended at once; only CR and (unless raw) backslash need work.
+    std::size_t next = offset;
+    while (next < body.size() && body[next] != '\r' && (literal.raw || body[next] != '\\')) {
+      ++next;
+    }
+    out.append(body, offset, next - offset);
+    if (next == body.size()) break;
+    if (body[next] == '\\') {
+      offset = append_escape(body, next, out);
     } else {
-      out += c;
-      ++offset;
+      out += '\n';
+      offset = next + line_break_length(body, next);
     }
   }
 }

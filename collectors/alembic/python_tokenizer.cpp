@@ -9,17 +9,23 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_identifier_start(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  // Bytes of non-ASCII code points: Python allows most of them in identifiers; checking which
-  // ones would need Unicode tables, and a wrong guess can only hide a syntax error.
-  return (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || byte == '_' ||
-         byte >= 0x80;
-}
-
-bool is_identifier_char(char c) { return is_identifier_start(c) || (c >= '0' && c <= '9'); }
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Bytes of non-ASCII code points count as identifier characters: Python allows most of them in
+// identifiers; checking which would need Unicode tables, and a wrong guess can only hide a syntax
+// error. A table because identifiers are most of the bytes of a revision file.
+constexpr std::array<bool, 256> kIdentifierChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                         (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+  }
+  return table;
+}();
+
+bool is_identifier_char(char c) { return kIdentifierChars[static_cast<unsigned char>(c)]; }
+
+bool is_identifier_start(char c) { return is_identifier_char(c) && !is_digit(c); }
 
 bool is_quote(char c) { return c == '\'' || c == '"'; }
 
@@ -60,6 +66,10 @@ constexpr std::array<std::string_view, 19> kTwoCharOperators = {
 constexpr std::string_view kOneCharOperators = "+-*/%@&|^~<>=.,:;";
 
 std::size_t operator_length(std::string_view rest) {
+  // Every operator longer than one character has one of these second characters.
+  if (rest.size() < 2 || std::string_view("=*/<>.").find(rest[1]) == npos) {
+    return kOneCharOperators.find(rest[0]) != npos ? 1 : 0;
+  }
   for (const auto op : kThreeCharOperators) {
     if (rest.starts_with(op)) return 3;
   }
@@ -116,9 +126,13 @@ int PythonTokenizer::column_at(std::size_t offset) {
     column_offset_ = line_begin_;
     column_ = 1;
   }
-  for (; column_offset_ < offset; ++column_offset_) {
-    if ((static_cast<unsigned char>(source_[column_offset_]) & 0xC0) != 0x80) ++column_;
+  // Branch-free so that it vectorizes: UTF-8 continuation bytes do not start a code point.
+  int continuation_bytes = 0;
+  for (std::size_t i = column_offset_; i < offset; ++i) {
+    continuation_bytes += (static_cast<unsigned char>(source_[i]) & 0xC0) == 0x80;
   }
+  column_ += static_cast<int>(offset - column_offset_) - continuation_bytes;
+  column_offset_ = offset;
   return column_;
 }
 
@@ -129,6 +143,12 @@ bool PythonTokenizer::starts_newline(std::size_t offset) const {
 std::size_t PythonTokenizer::newline_length(std::size_t offset) const {
   return source_[offset] == '\r' && offset + 1 < source_.size() && source_[offset + 1] == '\n' ? 2
                                                                                                : 1;
+}
+
+std::size_t PythonTokenizer::end_of_line(std::size_t offset) const {
+  // A loop rather than find_first_of("\r\n"), which calls memchr once per byte.
+  while (offset < source_.size() && !starts_newline(offset)) ++offset;
+  return offset;
 }
 
 void PythonTokenizer::start_line(std::size_t offset) {
@@ -162,22 +182,24 @@ Token PythonTokenizer::indentation() {
       continue;
     }
     if (source_[p] == '#') {
-      offset_ = source_.find_first_of("\r\n", p);
-      if (offset_ == npos) offset_ = source_.size();
+      offset_ = end_of_line(p);
       return make(TokenKind::comment, p, offset_, line_, column_at(p));
     }
     at_line_begin_ = false;
-    if (width > indents_.back()) {
-      indents_.push_back(width);
+    if (width > indents_[indent_depth_]) {
+      if (indent_depth_ + 1 == kMaxIndentDepth) {
+        return fail(line_, column_at(p), "too many levels of indentation");
+      }
+      indents_[++indent_depth_] = width;
       return make(TokenKind::indent, p, p, line_, column_at(p));
     }
-    if (width < indents_.back()) {
+    if (width < indents_[indent_depth_]) {
       int dedents = 0;
-      while (width < indents_.back()) {
-        indents_.pop_back();
+      while (width < indents_[indent_depth_]) {
+        --indent_depth_;
         ++dedents;
       }
-      if (width != indents_.back()) {
+      if (width != indents_[indent_depth_]) {
         return fail(line_, column_at(p), "unindent does not match any outer indentation level");
       }
       pending_dedents_ = dedents - 1;
@@ -189,16 +211,16 @@ Token PythonTokenizer::indentation() {
 
 Token PythonTokenizer::at_end() {
   const std::size_t end = source_.size();
-  if (!brackets_.empty()) {
-    const Bracket& open = brackets_.back();
+  if (bracket_depth_ > 0) {
+    const Bracket& open = brackets_[bracket_depth_ - 1];
     return fail(open.line, open.column, std::string("'") + open.open + "' was never closed");
   }
   if (logical_line_open_) {
     logical_line_open_ = false;
     return make(TokenKind::newline, end, end, line_, column_at(end));
   }
-  if (indents_.size() > 1) {
-    indents_.pop_back();
+  if (indent_depth_ > 0) {
+    --indent_depth_;
     return make(TokenKind::dedent, end, end, line_, column_at(end));
   }
   finished_ = true;
@@ -222,15 +244,14 @@ Token PythonTokenizer::scan() {
     if (starts_newline(p)) {
       offset_ = p + newline_length(p);
       start_line(offset_);
-      if (!brackets_.empty()) continue;  // implicit line joining
+      if (bracket_depth_ > 0) continue;  // implicit line joining
       at_line_begin_ = true;
       if (!logical_line_open_) return next();
       logical_line_open_ = false;
       return {TokenKind::newline, source_.substr(p, offset_ - p), line, column};
     }
     if (c == '#') {
-      offset_ = source_.find_first_of("\r\n", p);
-      if (offset_ == npos) offset_ = size;
+      offset_ = end_of_line(p);
       return make(TokenKind::comment, p, offset_, line, column);
     }
     if (c == '\\') {
@@ -276,7 +297,10 @@ Token PythonTokenizer::scan() {
       return make(TokenKind::string, p, end, line, column);
     }
     if (c == '(' || c == '[' || c == '{') {
-      brackets_.push_back({c, line, column});
+      if (bracket_depth_ == kMaxBracketDepth) {
+        return fail(line, column, "too many nested parentheses");
+      }
+      brackets_[bracket_depth_++] = {c, line, column};
       offset_ = p + 1;
       return make(TokenKind::op, p, offset_, line, column);
     }
@@ -290,15 +314,15 @@ Token PythonTokenizer::scan() {
 
 Token PythonTokenizer::scan_close_bracket(std::size_t begin, int line, int column) {
   const char c = source_[begin];
-  if (brackets_.empty()) return fail(line, column, std::string("unmatched '") + c + "'");
-  const Bracket open = brackets_.back();
+  if (bracket_depth_ == 0) return fail(line, column, std::string("unmatched '") + c + "'");
+  const Bracket open = brackets_[bracket_depth_ - 1];
   if (closing_of(open.open) != c) {
     std::string message = std::string("closing parenthesis '") + c +
                           "' does not match opening parenthesis '" + open.open + "'";
     if (open.line != line) message += " on line " + std::to_string(open.line);
     return fail(line, column, std::move(message));
   }
-  brackets_.pop_back();
+  --bracket_depth_;
   offset_ = begin + 1;
   return make(TokenKind::op, begin, offset_, line, column);
 }

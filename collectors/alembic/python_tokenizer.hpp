@@ -1,12 +1,14 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace alembic_exporter::alembic {
 
+/// The token types of Python's `tokenize` that statement boundaries need (no NL, no f-string
+/// parts).
 enum class TokenKind {
   name,
   number,
@@ -63,6 +65,7 @@ class PythonTokenizer {
   int column_at(std::size_t offset);
   bool starts_newline(std::size_t offset) const;
   std::size_t newline_length(std::size_t offset) const;
+  std::size_t end_of_line(std::size_t offset) const;
   void start_line(std::size_t offset);
   std::size_t scan_string(std::size_t prefix_begin, std::size_t quote);
   std::size_t scan_replacement_field(std::size_t offset, char quote, bool triple);
@@ -84,8 +87,13 @@ class PythonTokenizer {
   bool at_line_begin_ = true;
   bool logical_line_open_ = false;  ///< a token was emitted since the last newline token
   int pending_dedents_ = 0;
-  std::vector<int> indents_{0};
-  std::vector<Bracket> brackets_;
+  // CPython's limits (MAXINDENT, MAXLEVEL); fixed arrays spare two allocations per file.
+  static constexpr int kMaxIndentDepth = 100;
+  static constexpr int kMaxBracketDepth = 200;
+  std::array<int, kMaxIndentDepth> indents_{};  ///< indents_[0] is the module level, 0
+  int indent_depth_ = 0;
+  std::array<Bracket, kMaxBracketDepth> brackets_;
+  int bracket_depth_ = 0;
   bool finished_ = false;
   Token last_{TokenKind::endmarker, {}, 1, 1};
   TokenizeError error_;

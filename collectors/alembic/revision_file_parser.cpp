@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -198,11 +199,15 @@ std::string describe(const Token& token) {
 /// module would bind `revision`, `down_revision`, `branch_labels` and `depends_on`.
 class RevisionFileReader {
  public:
-  explicit RevisionFileReader(std::string_view text) : tokenizer_(text) {}
+  explicit RevisionFileReader(std::string_view text) : tokenizer_(text) {
+    constexpr std::size_t kLongLogicalLine = 64;  // tokens; a longer line reallocates, rarely
+    line_.reserve(kLongLogicalLine);
+  }
 
   RevisionFileParse read() {
     while (true) {
       const Token token = tokenizer_.next();
+      if (auto error = check_blocks(token)) return *error;
       switch (token.kind) {
         case TokenKind::error: {
           // alembic imports every *.py of the versions directory (Script._from_filename), so a
@@ -247,6 +252,25 @@ class RevisionFileReader {
     Token target;
     Token value;
   };
+
+  /// Python's own indentation errors, which the tokenizer does not see: an indent not after a
+  /// `:` line, no indent after one. Like tokenizer errors they make the import fail, and the
+  /// first one would otherwise make the depth of everything after it wrong.
+  std::optional<RevisionParseError> check_blocks(const Token& token) {
+    if (token.kind == TokenKind::comment || token.kind == TokenKind::error) return std::nullopt;
+    const bool indent = token.kind == TokenKind::indent;
+    if (block_expected_ && !indent) {
+      return RevisionParseError{
+          token.line, token.column,
+          "expected an indented block after line " + std::to_string(previous_.line)};
+    }
+    if (!block_expected_ && indent) {
+      return RevisionParseError{token.line, token.column, "unexpected indent"};
+    }
+    block_expected_ = token.kind == TokenKind::newline && is_op(previous_, ":");
+    previous_ = token;
+    return std::nullopt;
+  }
 
   /// One logical line of tokens without comments, ending with its newline token.
   void read_line() {
@@ -449,6 +473,8 @@ class RevisionFileReader {
   }
 
   PythonTokenizer tokenizer_;
+  Token previous_{TokenKind::newline, {}, 1, 1};  ///< the last token that is not a comment
+  bool block_expected_ = false;                   ///< a line ending with `:` just ended
   std::vector<Token> line_;
   int depth_ = 0;
   int function_depth_ = 0;  ///< indentation depth of the outermost def/class body, 0 if none

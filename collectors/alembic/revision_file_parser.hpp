@@ -23,6 +23,10 @@ struct RevisionParseError {
 using RevisionFileParse = std::variant<NotARevision, Revision, RevisionParseError>;
 
 /// Pure: reads the text of one .py file from a versions directory. Revision::path is left empty.
+/// Mirrors what alembic 1.8 gets by importing the module: the last unconditional module-level
+/// assignment of each name wins (plain or annotated; a string, None, or a tuple/list of
+/// strings). The same names in def/class bodies are ignored; assigned in a module-level
+/// if/try/with/for/while block they are an error, since which branch runs is unknowable here.
 RevisionFileParse parse_revision_file(std::string_view text);
 
 }  // namespace alembic_exporter::alembic

@@ -236,6 +236,23 @@ TEST_CASE("backslash misuse and invalid characters") {
   CHECK(error_of(std::string_view("x = \0", 5)) == "1:5: invalid non-printable character U+0000");
 }
 
+TEST_CASE("CPython's nesting limits: 200 brackets, 99 indentation levels") {
+  const auto brackets = [](int depth) {
+    return "x = " + std::string(static_cast<std::size_t>(depth), '(') +
+           std::string(static_cast<std::size_t>(depth), ')') + "\n";
+  };
+  CHECK(error_of(brackets(200)) == "");
+  CHECK(error_of(brackets(201)) == "1:205: too many nested parentheses");
+  const auto blocks = [](int depth) {
+    std::string source;
+    for (int i = 0; i < depth; ++i)
+      source += std::string(static_cast<std::size_t>(i), ' ') + "if x:\n";
+    return source + std::string(static_cast<std::size_t>(depth), ' ') + "pass\n";
+  };
+  CHECK(error_of(blocks(99)) == "");
+  CHECK(error_of(blocks(100)) == "101:101: too many levels of indentation");
+}
+
 TEST_CASE("after an error or the end, next() keeps returning the same token") {
   PythonTokenizer broken("x = 'a\n");
   const Token first = broken.next();

@@ -39,7 +39,7 @@ bool not_a_revision(std::string_view text) {
 }
 
 std::string fixture(std::string_view name) {
-  const char* directory = std::getenv("ALEMBIC_EXPORTER_FIXTURES");
+  const char* directory = std::getenv("FIXTURES_DIR");
   REQUIRE(directory != nullptr);
   std::ifstream file(std::string(directory) + "/revisions/" + std::string(name), std::ios::binary);
   REQUIRE(file.good());
@@ -390,6 +390,18 @@ TEST_CASE("tokenizer errors are reported with the place Python reports") {
   CHECK(error_of("revision = 'a'\ndown_revision = 'b')\n") == "2:20: unmatched ')'");
   CHECK(error_of("revision = 'a'\ndown_revision = None\ndef f():\n        x = 1\n    y = 2\n") ==
         "5:5: unindent does not match any outer indentation level");
+}
+
+TEST_CASE("Python's indentation errors") {
+  CHECK(error_of("  revision = 'a'\n  down_revision = None\n") == "1:3: unexpected indent");
+  CHECK(error_of("revision = 'a'\ndown_revision = None\ndef f():\n    x = 1\n        y = 2\n") ==
+        "5:9: unexpected indent");
+  CHECK(error_of("if x:\nrevision = 'a'\ndown_revision = None\n") ==
+        "2:1: expected an indented block after line 1");
+  CHECK(error_of("revision = 'a'\ndown_revision = None\nclass A:  # c\n    # c\n\n") ==
+        "6:1: expected an indented block after line 3");
+  CHECK(revision_of("if x:  # c\n    # d\n    y = 1\nrevision = 'a'\ndown_revision = None\n").id ==
+        "a");
 }
 
 TEST_CASE("a file Python cannot tokenize is an error even without a revision") {
