@@ -128,7 +128,7 @@ std::vector<RevisionGraph::Index> RevisionGraph::detect_cycles() {
   for (Index node = 0; node < count; ++node) {
     if (cyclic[component[node]]) cycles[component[node]].push_back(node);
   }
-  for (const auto& [id, members] : cycles) {
+  for (const auto& [scc, members] : cycles) {
     std::vector<std::string_view> ids;
     Index reported = members.front();
     for (const Index member : members) {
@@ -302,8 +302,11 @@ std::vector<RevisionGraph::Index> RevisionGraph::normalized_dependencies(
     todo.pop_back();
     if (stamp[ancestor] == generation) continue;
     stamp[ancestor] = generation;
-    std::erase_if(kept,
-                  [&](Index dependency) { return contains(depends_.of(ancestor), dependency); });
+    // Only an edge the plan keeps may stand in for this one; an edge closing a cycle is gone.
+    std::erase_if(kept, [&](Index dependency) {
+      return contains(depends_.of(ancestor), dependency) &&
+             contains(all_parents_.of(ancestor), dependency);
+    });
     for (const Index parent : versioned_parents_.of(ancestor)) todo.push_back(parent);
   }
   return kept;

@@ -160,6 +160,24 @@ class ConformanceTest(unittest.TestCase):
                         if "\n" not in doc:
                             self.assertEqual(entry["message"] or "", doc)
 
+    def test_recursive_version_locations_find_nested_revisions(self):
+        # alembic 1.8.1 cannot walk subdirectories: it is given the nested one explicitly, and
+        # walks in its own listing order, so only the sets are compared.
+        tree = next(tree for tree, _ in _trees if tree.name == "paths")
+        versions = os.path.join(tree.script_location, "versions")
+        oracle = Oracle(load(script_location=tree.script_location,
+                             version_locations=[versions, os.path.join(versions, "nested")]))
+        result = subprocess.run(
+            [os.environ["ALEMBIC_EXPORTER"], "status", "--script-location", tree.script_location,
+             "--recursive-version-locations", "--current", "none", "--output", "json"],
+            capture_output=True, text=True)
+        component = json.loads(result.stdout)["components"][0]
+        self.assertEqual(component["script"]["errors"], [])
+        self.assertEqual([head["revision"] for head in component["heads"]], oracle.heads())
+        self.assertEqual(sorted(entry["revision"] for entry in component["pending_revisions"]),
+                         sorted(oracle.pending([])))
+        self.assertEqual(component["script"]["revisions"], 2)
+
     def test_unknown_database_revision(self):
         tree, _ = _trees[0]
         component = self.status(tree, ["0badc0ffee00"])

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -195,6 +196,14 @@ TEST_CASE("a cycle is one finding, and planning still ends") {
   CHECK(pending(graph, {"a"}).size() == 4);
   CHECK(pending(graph, {"c"}) == Ids{"e"});  // everything in the cycle is below c
   CHECK(pending(graph, {"e"}).empty());
+}
+
+TEST_CASE("a dependency shared with a revision in a cycle is still applied") {
+  const RevisionGraph graph({rev("a", {}, {"d"}), rev("d", {"a"}), rev("x", {"a"}, {"d"})});
+  CHECK(graph.findings().size() == 1);
+  Ids all = pending(graph, {});
+  std::sort(all.begin(), all.end());
+  CHECK(all == Ids{"a", "d", "x"});
 }
 
 TEST_CASE("a revision that is its own parent or dependency") {
