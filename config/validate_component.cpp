@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "alembic_command.hpp"
 #include "ascii.hpp"
 #include "database_url.hpp"
 #include "map_reader.hpp"
@@ -36,11 +37,6 @@ bool is_valid_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return is_word_character(c) || c == '.' || c == '-';
   });
-}
-
-std::string alembic_command(const ComponentConfig& component, std::string_view action) {
-  const std::string ini = component.alembic_ini ? "-c " + *component.alembic_ini + " " : "";
-  return "alembic " + ini + std::string(action);
 }
 
 // Reports `key` when it is given although `needed` is not.
@@ -164,9 +160,10 @@ std::optional<ComponentConfig> validate_component(const YAML::Node& item,
   component.interval = reader.duration("interval").value_or(default_interval);
   component.upgrade_command =
       non_empty(reader.string("upgrade_command"), "upgrade_command", problems)
-          .value_or(alembic_command(component, "upgrade heads"));
-  component.merge_command = non_empty(reader.string("merge_command"), "merge_command", problems)
-                                .value_or(alembic_command(component, "merge heads"));
+          .value_or(alembic_command(component.alembic_ini.value_or(""), "upgrade heads"));
+  component.merge_command =
+      non_empty(reader.string("merge_command"), "merge_command", problems)
+          .value_or(alembic_command(component.alembic_ini.value_or(""), "merge heads"));
   component.keepalive = reader.boolean("keepalive").value_or(true);
   if (problems.count() != problems_before) return std::nullopt;
   return component;

@@ -3,6 +3,7 @@
 #include <array>
 #include <string_view>
 
+#include "alembic_command.hpp"
 #include "component_config.hpp"
 #include "duration.hpp"
 
@@ -50,8 +51,8 @@ std::vector<std::string> split_list(std::string_view text) {
 }
 
 StatusAdvice alembic_cli_advice(const std::string& ini) {
-  const std::string alembic = ini.empty() ? "alembic" : "alembic -c " + ini;
-  return {alembic + " upgrade heads", alembic + " merge heads", alembic + " heads",
+  return {config::alembic_command(ini, "upgrade heads"),
+          config::alembic_command(ini, "merge heads"), config::alembic_command(ini, "heads"),
           ini.empty() ? "the --database option" : ini};
 }
 
@@ -109,9 +110,10 @@ std::variant<std::vector<StatusTarget>, TargetError> configured_targets(
     const bool selected = component ? (*component == "all" || *component == entry.source.name)
                                     : targets.empty();  // the first one by default
     if (!selected) continue;
+    // A validated configuration has both commands, its own or alembic's defaults.
     StatusAdvice advice = alembic_cli_advice(entry.source.alembic_ini);
-    if (!entry.upgrade_command.empty()) advice.upgrade_command = entry.upgrade_command;
-    if (!entry.merge_command.empty()) advice.merge_command = entry.merge_command;
+    advice.upgrade_command = entry.upgrade_command;
+    advice.merge_command = entry.merge_command;
     advice.settings_file = config_file;
     targets.push_back({std::move(entry.source), std::move(advice)});
   }
