@@ -1,9 +1,8 @@
 #include "web_config.hpp"
 
 #include <doctest/doctest.h>
-#include <unistd.h>
 
-#include <fstream>
+#include "temporary_directory.hpp"
 
 namespace alembic_exporter {
 namespace {
@@ -165,22 +164,20 @@ TEST_CASE("loading reports an unreadable file and YAML syntax errors with their 
 }
 
 TEST_CASE("loading resolves relative files against the web config's directory") {
-  const auto directory =
-      std::filesystem::temp_directory_path() / ("web_config_test." + std::to_string(::getpid()));
-  std::filesystem::create_directories(directory);
-  std::ofstream(directory / "server.crt") << "certificate\n";
-  std::ofstream(directory / "server.key") << "key\n";
-  std::ofstream(directory / "web.yml") << "tls_server_config:\n  cert_file: server.crt\n"
-                                          "  key_file: server.key\n  client_ca_file: ca.crt\n"
-                                          "  client_auth_type: RequireAndVerifyClientCert\n";
-  const std::string file = (directory / "web.yml").string();
+  const testing::TemporaryDirectory directory;
+  directory.write("server.crt", "certificate\n");
+  directory.write("server.key", "key\n");
+  directory.write("web.yml",
+                  "tls_server_config:\n  cert_file: server.crt\n"
+                  "  key_file: server.key\n  client_ca_file: ca.crt\n"
+                  "  client_auth_type: RequireAndVerifyClientCert\n");
+  const std::string file = directory.path("web.yml");
 
   const auto result = load_web_settings(file);
-  std::filesystem::remove_all(directory);
   REQUIRE(std::holds_alternative<std::vector<std::string>>(result));
   CHECK(std::get<std::vector<std::string>>(result) ==
-        std::vector<std::string>{file + ":4:19: client_ca_file '" +
-                                 (directory / "ca.crt").string() + "' is not a readable file"});
+        std::vector<std::string>{file + ":4:19: client_ca_file '" + directory.path("ca.crt") +
+                                 "' is not a readable file"});
 }
 
 }  // namespace alembic_exporter

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "temporary_directory.hpp"
+
 // Expected values follow alembic 1.8.1's ScriptDirectory.from_config except where the header
 // documents a deliberate difference (relative paths, "newline"/"," separators, stripping).
 namespace alembic_exporter::alembic {
@@ -243,37 +245,15 @@ TEST_CASE("another section name and [DEFAULT] inheritance") {
   CHECK(manager.script_location == "/srv/app/manager-migrations");
 }
 
-/// A temporary directory removed with everything in it.
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "alembic_settings_test.XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-
-  const fs::path& path() const { return path_; }
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name) << text;
-  }
-
- private:
-  fs::path path_;
-};
+using alembic_exporter::testing::TemporaryDirectory;
 
 TEST_CASE("load_alembic_ini finds package scripts under the ini's src/ directory") {
   const TemporaryDirectory checkout;
-  const auto scripts = checkout.path() / "src/ai/backend/manager/models/alembic";
+  const auto scripts = checkout.root() / "src/ai/backend/manager/models/alembic";
   fs::create_directories(scripts);
   checkout.write("alembic.ini", fixture("ini/backend-ai-alembic.ini"));
 
-  auto loaded = load_alembic_ini((checkout.path() / "alembic.ini").string(), "alembic", {});
+  auto loaded = load_alembic_ini((checkout.root() / "alembic.ini").string(), "alembic", {});
   if (const auto* error = std::get_if<std::string>(&loaded)) FAIL(*error);
   const auto& backend_ai = std::get<AlembicSettings>(loaded);
   CHECK(backend_ai.script_location == scripts.string());
@@ -282,11 +262,11 @@ TEST_CASE("load_alembic_ini finds package scripts under the ini's src/ directory
         "postgresql+asyncpg://postgres:develove@localhost:8100/backend");
 
   SUBCASE("explicit source roots replace the defaults") {
-    const auto elsewhere = load_alembic_ini((checkout.path() / "alembic.ini").string(), "alembic",
-                                            {(checkout.path() / "nowhere").string()});
+    const auto elsewhere = load_alembic_ini((checkout.root() / "alembic.ini").string(), "alembic",
+                                            {(checkout.root() / "nowhere").string()});
     REQUIRE(std::holds_alternative<std::string>(elsewhere));
     CHECK(std::get<std::string>(elsewhere) ==
-          (checkout.path() / "alembic.ini").string() +
+          (checkout.root() / "alembic.ini").string() +
               ":6:19: no directory for 'ai.backend.manager.models:alembic' (expected "
               "ai/backend/manager/models/alembic under a source root)");
   }
@@ -294,7 +274,7 @@ TEST_CASE("load_alembic_ini finds package scripts under the ini's src/ directory
 
 TEST_CASE("load_alembic_ini reports errors as path:line:col") {
   const TemporaryDirectory directory;
-  const auto ini = (directory.path() / "alembic.ini").string();
+  const auto ini = (directory.root() / "alembic.ini").string();
   directory.write("alembic.ini", "[alembic]\nscript_location = m\nscript_location = n\n");
   const auto duplicate = load_alembic_ini(ini, "alembic", {});
   REQUIRE(std::holds_alternative<std::string>(duplicate));
@@ -307,7 +287,7 @@ TEST_CASE("load_alembic_ini reports errors as path:line:col") {
   CHECK(std::get<std::string>(no_section) ==
         ini + ": no [other] section (expected one holding script_location)");
 
-  const auto missing = (directory.path() / "missing.ini").string();
+  const auto missing = (directory.root() / "missing.ini").string();
   const auto unreadable = load_alembic_ini(missing, "alembic", {});
   REQUIRE(std::holds_alternative<std::string>(unreadable));
   CHECK(std::get<std::string>(unreadable) == missing + ": cannot open (No such file or directory)");

@@ -5,11 +5,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "temporary_directory.hpp"
 
 namespace alembic_exporter::alembic {
 namespace {
@@ -17,27 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using Ids = std::vector<std::string>;
 
-/// A throwaway directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "script_directory_test.XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string path(const std::string& relative = "") const { return (path_ / relative).string(); }
-  void write(const std::string& relative, const std::string& text) const {
-    fs::create_directories((path_ / relative).parent_path());
-    std::ofstream(path_ / relative, std::ios::binary) << text;
-  }
-
- private:
-  fs::path path_;
-};
+using TempDir = alembic_exporter::testing::TemporaryDirectory;
 
 std::string revision_file(const std::string& id, const std::string& down = "") {
   return "\"\"\"message of " + id + "\n\nRevision ID: " + id + "\n\"\"\"\nrevision = '" + id +
