@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <set>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -51,13 +50,14 @@ std::variant<std::vector<DirectoryEntry>, int> directory_entries(DIR* handle) {
   return entries;
 }
 
-/// The whole file, `size` bytes when listed, or an errno.
-std::variant<std::string, int> read_file(int directory, const char* name, std::int64_t size) {
+/// Reads the whole file, `size` bytes when listed, into `text` (reused from file to file: its
+/// capacity spares an allocation per file); returns 0 or an errno.
+int read_file(int directory, const char* name, std::int64_t size, std::string& text) {
   const int descriptor = ::openat(directory, name, O_RDONLY | O_CLOEXEC);
   if (descriptor < 0) return errno;
   // Asking for one byte more than the listed size makes the first read a short one, which on a
   // regular file means its end: one read instead of a second one returning 0.
-  std::string text(static_cast<std::size_t>(std::max<std::int64_t>(size, 0)) + 1, '\0');
+  text.resize(static_cast<std::size_t>(std::max<std::int64_t>(size, 0)) + 1);
   std::size_t filled = 0;
   while (true) {
     const ssize_t count = ::read(descriptor, text.data() + filled, text.size() - filled);
@@ -73,7 +73,7 @@ std::variant<std::string, int> read_file(int directory, const char* name, std::i
   }
   ::close(descriptor);
   text.resize(filled);
-  return text;
+  return 0;
 }
 
 ScriptFinding location_finding(const std::string& location, std::string message) {
@@ -188,10 +188,7 @@ ScriptDirectory::Listing ScriptDirectory::list(OpenDirectories& directories,
     listing.locations.emplace_back(0, 0);
     watch.mark_incomplete();  // the location appearing later must be seen
   }
-  std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
-  std::erase_if(listing.files, [&seen](const ListedFile& file) {
-    return !seen.emplace(file.stamp.device, file.stamp.inode).second;
-  });
+  drop_second_links(listing.files);
   return listing;
 }
 
@@ -205,6 +202,31 @@ bool ScriptDirectory::unchanged_since_last_scan() {
     }
   }
   return watch_.quiet();
+}
+
+void ScriptDirectory::drop_second_links(std::vector<ListedFile>& files) {
+  // Sorting (device, inode, position) puts the first listed link of each file first.
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::size_t>> inodes;
+  inodes.reserve(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    inodes.emplace_back(files[i].stamp.device, files[i].stamp.inode, i);
+  }
+  std::sort(inodes.begin(), inodes.end());
+  std::vector<char> dropped(files.size(), 0);
+  bool any = false;
+  for (std::size_t i = 1; i < inodes.size(); ++i) {
+    if (std::get<0>(inodes[i]) == std::get<0>(inodes[i - 1]) &&
+        std::get<1>(inodes[i]) == std::get<1>(inodes[i - 1])) {
+      dropped[std::get<2>(inodes[i])] = 1;
+      any = true;
+    }
+  }
+  if (!any) return;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (!dropped[i]) files[kept++] = std::move(files[i]);
+  }
+  files.resize(kept);
 }
 
 ScriptDirectory::FileStamp ScriptDirectory::stamp_of(const struct stat& status) {
@@ -254,26 +276,35 @@ ScriptDirectoryScan ScriptDirectory::scan() {
   cache.reserve(listing.files.size());
   std::vector<Revision> revisions;
   revisions.reserve(listing.files.size());
+  std::string text;
   for (const auto& file : listing.files) {
-    auto cached = cache_.find(file.path);
+    CachedFile entry{file.stamp, std::size_t{0}};
+    const auto cached = cache_.find(file.path);
     if (cached == cache_.end() || !(cached->second.stamp == file.stamp)) {
-      auto text = read_file(directory_of(file, directories), name_of(file), file.stamp.size);
-      FileOutcome outcome =
-          std::holds_alternative<std::string>(text)
-              ? read_revision_text(file.path, std::get<std::string>(text))
-              : FileOutcome(ScriptFinding{
-                    ScriptFinding::Kind::unreadable_file, file.path, 0, 0,
-                    "cannot read file: " + std::string(std::strerror(std::get<int>(text)))});
+      const int error =
+          read_file(directory_of(file, directories), name_of(file), file.stamp.size, text);
+      FileOutcome outcome = error == 0
+                                ? read_revision_text(file.path, text)
+                                : FileOutcome(ScriptFinding{
+                                      ScriptFinding::Kind::unreadable_file, file.path, 0, 0,
+                                      "cannot read file: " + std::string(std::strerror(error))});
       ++result.files_parsed;
-      cached = cache.emplace(file.path, CachedFile{file.stamp, std::move(outcome)}).first;
+      if (auto* revision = std::get_if<Revision>(&outcome)) {
+        revisions.push_back(std::move(*revision));
+      } else {
+        entry.outcome = std::move(std::get<ScriptFinding>(outcome));
+      }
+    } else if (const auto* index = std::get_if<std::size_t>(&cached->second.outcome)) {
+      revisions.push_back(last_scan_.graph->revisions()[*index]);
     } else {
-      cached = cache.emplace(file.path, std::move(cached->second)).first;
+      entry.outcome = std::move(cached->second.outcome);
     }
-    if (const auto* revision = std::get_if<Revision>(&cached->second.outcome)) {
-      revisions.push_back(*revision);
+    if (const auto* finding = std::get_if<ScriptFinding>(&entry.outcome)) {
+      result.findings.push_back(*finding);
     } else {
-      result.findings.push_back(std::get<ScriptFinding>(cached->second.outcome));
+      entry.outcome = revisions.size() - 1;
     }
+    cache.emplace(file.path, std::move(entry));
   }
 
   auto graph = std::make_shared<const RevisionGraph>(std::move(revisions));

@@ -97,13 +97,17 @@ class ScriptDirectory {
   using FileOutcome = std::variant<Revision, ScriptFinding>;
   struct CachedFile {
     FileStamp stamp;
-    FileOutcome outcome;
+    /// The revision's index in the last scan's graph (which keeps it, so it is not copied
+    /// twice), or the finding about the file.
+    std::variant<std::size_t, ScriptFinding> outcome;
   };
 
   /// Lists the locations and watches every directory listed in `watch`.
   Listing list(OpenDirectories& directories, DirectoryWatch& watch) const;
   void list_directory(const std::string& directory, bool top, Listing& listing,
                       OpenDirectories& directories, DirectoryWatch& watch) const;
+  /// Keeps only the first listed name of each file (same device and inode).
+  static void drop_second_links(std::vector<ListedFile>& files);
   static FileStamp stamp_of(const struct stat& status);
   /// The descriptor and name to open `file` with (its directory's descriptor, or by path).
   static int directory_of(const ListedFile& file, const OpenDirectories& directories);
