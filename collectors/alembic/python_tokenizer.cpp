@@ -138,18 +138,18 @@ Token PythonTokenizer::next() {
 Token PythonTokenizer::make(TokenKind kind, std::size_t begin, std::size_t end, int line,
                             std::size_t line_begin) {
   logical_line_open_ = logical_line_open_ || is_code(kind);
-  return {kind, source_.substr(begin, end - begin), line, source_.data() + line_begin};
+  return {kind, line, source_.substr(begin, end - begin), source_.data() + line_begin};
 }
 
 Token PythonTokenizer::make(TokenKind kind, std::size_t begin, std::size_t end) {
   logical_line_open_ = logical_line_open_ || is_code(kind);
-  return {kind, source_.substr(begin, end - begin), line_, source_.data() + line_begin_};
+  return {kind, line_, source_.substr(begin, end - begin), source_.data() + line_begin_};
 }
 
 Token PythonTokenizer::fail(int line, int column, std::string message) {
   error_ = {line, column, std::move(message)};
   finished_ = true;
-  last_ = {TokenKind::error, {}, line, nullptr};
+  last_ = {TokenKind::error, line, {}, nullptr};
   return last_;
 }
 
@@ -267,7 +267,7 @@ Token PythonTokenizer::scan() {
       at_line_begin_ = true;
       if (!logical_line_open_) return next();
       logical_line_open_ = false;
-      return {TokenKind::newline, source_.substr(p, offset_ - p), line,
+      return {TokenKind::newline, line, source_.substr(p, offset_ - p),
               source_.data() + line_begin};
     }
     if (c == '#') {

@@ -28,8 +28,8 @@ enum class TokenKind {
 /// file), indent/dedent/endmarker/error tokens are empty.
 struct Token {
   TokenKind kind;
+  int line;                ///< 1-based (next to `kind`: a token fits in 32 bytes)
   std::string_view text;   ///< for an error token, empty: see PythonTokenizer::error()
-  int line;                ///< 1-based
   const char* line_begin;  ///< where `line` begins in the source
 
   /// 1-based, in code points (a tab counts as one). Counted on demand: only errors need it.
@@ -97,7 +97,7 @@ class PythonTokenizer {
   std::array<Bracket, kMaxBracketDepth> brackets_;
   int bracket_depth_ = 0;
   bool finished_ = false;
-  Token last_{TokenKind::endmarker, {}, 1, nullptr};
+  Token last_{TokenKind::endmarker, 1, {}, nullptr};
   TokenizeError error_;
 };
 

@@ -479,7 +479,7 @@ class RevisionFileReader {
   }
 
   PythonTokenizer tokenizer_;
-  Token previous_{TokenKind::newline, {}, 1, nullptr};  ///< the last token that is not a comment
+  Token previous_{TokenKind::newline, 1, {}, nullptr};  ///< the last token that is not a comment
   bool block_expected_ = false;                         ///< a line ending with `:` just ended
   std::vector<Token> line_;
   int depth_ = 0;
