@@ -1,5 +1,6 @@
 #include "python_string_literal.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -112,12 +113,15 @@ StringLiteral split_string_literal(std::string_view token) {
 void append_string_value(const StringLiteral& literal, std::string& out) {
   const std::string_view body = literal.body;
   std::size_t offset = 0;
+  constexpr std::size_t npos = std::string_view::npos;
+  // Plain runs are appended at once; only CR and (unless raw) backslash need work. Each is
+  // searched for again only once passed, so that many escapes cannot make this quadratic.
+  std::size_t carriage_return = body.find('\r');
+  std::size_t backslash = literal.raw ? npos : body.find('\\');
   while (offset < body.size()) {
-    // Plain runs are appended at once; only CR and (unless raw) backslash need work.
-    std::size_t next = offset;
-    while (next < body.size() && body[next] != '\r' && (literal.raw || body[next] != '\\')) {
-      ++next;
-    }
+    if (carriage_return < offset) carriage_return = body.find('\r', offset);
+    if (backslash < offset) backslash = body.find('\\', offset);
+    const std::size_t next = std::min({carriage_return, backslash, body.size()});
     out.append(body, offset, next - offset);
     if (next == body.size()) break;
     if (body[next] == '\\') {

@@ -29,6 +29,33 @@ bool is_identifier_start(char c) { return is_identifier_char(c) && !is_digit(c);
 
 bool is_quote(char c) { return c == '\'' || c == '"'; }
 
+bool is_line_break(char c) { return c == '\n' || c == '\r'; }
+
+/// Whether a token of this kind makes its line a logical line that needs a newline token.
+bool is_code(TokenKind kind) {
+  return kind == TokenKind::name || kind == TokenKind::number || kind == TokenKind::string ||
+         kind == TokenKind::op;
+}
+
+/// Code points in [begin, end) plus one: the column at `end` of a line beginning at `begin`.
+int column_between(const char* begin, const char* end) {
+  // Branch-free so that it vectorizes: UTF-8 continuation bytes do not start a code point.
+  int continuation_bytes = 0;
+  for (const char* c = begin; c < end; ++c) {
+    continuation_bytes += (static_cast<unsigned char>(*c) & 0xC0) == 0x80;
+  }
+  return static_cast<int>(end - begin) - continuation_bytes + 1;
+}
+
+// The bytes a string literal's scan must look at; any other byte is part of the literal.
+constexpr std::array<bool, 256> kStringSpecialChars = [] {
+  std::array<bool, 256> table{};
+  for (const char c : std::string_view("\\'\"\n\r{")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+bool is_string_special(char c) { return kStringSpecialChars[static_cast<unsigned char>(c)]; }
+
 bool is_triple_quote(std::string_view text, std::size_t offset, char quote) {
   return offset + 2 < text.size() && text[offset] == quote && text[offset + 1] == quote &&
          text[offset + 2] == quote;
@@ -91,53 +118,43 @@ std::string invalid_character_message(char c) {
 
 }  // namespace
 
+int Token::column() const {
+  return line_begin == nullptr ? 0 : column_between(line_begin, text.data());
+}
+
 PythonTokenizer::PythonTokenizer(std::string_view source) : source_(source) {
-  if (source_.starts_with("\xEF\xBB\xBF")) offset_ = line_begin_ = column_offset_ = 3;
+  if (source_.starts_with("\xEF\xBB\xBF")) offset_ = line_begin_ = 3;
 }
 
 Token PythonTokenizer::next() {
   if (finished_) return last_;
   if (pending_dedents_ > 0) {
     --pending_dedents_;
-    return make(TokenKind::dedent, offset_, offset_, line_, column_at(offset_));
+    return make(TokenKind::dedent, offset_, offset_);
   }
   return at_line_begin_ ? indentation() : scan();
 }
 
 Token PythonTokenizer::make(TokenKind kind, std::size_t begin, std::size_t end, int line,
-                            int column) {
-  if (kind == TokenKind::name || kind == TokenKind::number || kind == TokenKind::string ||
-      kind == TokenKind::op) {
-    logical_line_open_ = true;
-  }
-  return {kind, source_.substr(begin, end - begin), line, column};
+                            std::size_t line_begin) {
+  logical_line_open_ = logical_line_open_ || is_code(kind);
+  return {kind, line, source_.substr(begin, end - begin), source_.data() + line_begin};
+}
+
+Token PythonTokenizer::make(TokenKind kind, std::size_t begin, std::size_t end) {
+  logical_line_open_ = logical_line_open_ || is_code(kind);
+  return {kind, line_, source_.substr(begin, end - begin), source_.data() + line_begin_};
 }
 
 Token PythonTokenizer::fail(int line, int column, std::string message) {
   error_ = {line, column, std::move(message)};
   finished_ = true;
-  last_ = {TokenKind::error, {}, line, column};
+  last_ = {TokenKind::error, line, {}, nullptr};
   return last_;
 }
 
-int PythonTokenizer::column_at(std::size_t offset) {
-  // Tokens come in source order, so counting resumes where the previous call stopped.
-  if (column_offset_ < line_begin_) {
-    column_offset_ = line_begin_;
-    column_ = 1;
-  }
-  // Branch-free so that it vectorizes: UTF-8 continuation bytes do not start a code point.
-  int continuation_bytes = 0;
-  for (std::size_t i = column_offset_; i < offset; ++i) {
-    continuation_bytes += (static_cast<unsigned char>(source_[i]) & 0xC0) == 0x80;
-  }
-  column_ += static_cast<int>(offset - column_offset_) - continuation_bytes;
-  column_offset_ = offset;
-  return column_;
-}
-
-bool PythonTokenizer::starts_newline(std::size_t offset) const {
-  return source_[offset] == '\n' || source_[offset] == '\r';
+int PythonTokenizer::column_at(std::size_t offset) const {
+  return column_between(source_.data() + line_begin_, source_.data() + offset);
 }
 
 std::size_t PythonTokenizer::newline_length(std::size_t offset) const {
@@ -147,7 +164,7 @@ std::size_t PythonTokenizer::newline_length(std::size_t offset) const {
 
 std::size_t PythonTokenizer::end_of_line(std::size_t offset) const {
   // A loop rather than find_first_of("\r\n"), which calls memchr once per byte.
-  while (offset < source_.size() && !starts_newline(offset)) ++offset;
+  while (offset < source_.size() && !is_line_break(source_[offset])) ++offset;
   return offset;
 }
 
@@ -176,14 +193,14 @@ Token PythonTokenizer::indentation() {
     }
     offset_ = p;
     if (p == source_.size()) return at_end();
-    if (starts_newline(p)) {
+    if (is_line_break(source_[p])) {
       offset_ = p + newline_length(p);
       start_line(offset_);
       continue;
     }
     if (source_[p] == '#') {
       offset_ = end_of_line(p);
-      return make(TokenKind::comment, p, offset_, line_, column_at(p));
+      return make(TokenKind::comment, p, offset_);
     }
     at_line_begin_ = false;
     if (width > indents_[indent_depth_]) {
@@ -191,7 +208,7 @@ Token PythonTokenizer::indentation() {
         return fail(line_, column_at(p), "too many levels of indentation");
       }
       indents_[++indent_depth_] = width;
-      return make(TokenKind::indent, p, p, line_, column_at(p));
+      return make(TokenKind::indent, p, p);
     }
     if (width < indents_[indent_depth_]) {
       int dedents = 0;
@@ -203,7 +220,7 @@ Token PythonTokenizer::indentation() {
         return fail(line_, column_at(p), "unindent does not match any outer indentation level");
       }
       pending_dedents_ = dedents - 1;
-      return make(TokenKind::dedent, p, p, line_, column_at(p));
+      return make(TokenKind::dedent, p, p);
     }
     return scan();
   }
@@ -213,18 +230,20 @@ Token PythonTokenizer::at_end() {
   const std::size_t end = source_.size();
   if (bracket_depth_ > 0) {
     const Bracket& open = brackets_[bracket_depth_ - 1];
-    return fail(open.line, open.column, std::string("'") + open.open + "' was never closed");
+    return fail(open.line,
+                column_between(source_.data() + open.line_begin, source_.data() + open.offset),
+                std::string("'") + open.open + "' was never closed");
   }
   if (logical_line_open_) {
     logical_line_open_ = false;
-    return make(TokenKind::newline, end, end, line_, column_at(end));
+    return make(TokenKind::newline, end, end);
   }
   if (indent_depth_ > 0) {
     --indent_depth_;
-    return make(TokenKind::dedent, end, end, line_, column_at(end));
+    return make(TokenKind::dedent, end, end);
   }
   finished_ = true;
-  last_ = make(TokenKind::endmarker, end, end, line_, column_at(end));
+  last_ = make(TokenKind::endmarker, end, end);
   return last_;
 }
 
@@ -239,28 +258,31 @@ Token PythonTokenizer::scan() {
     const std::size_t p = offset_;
     const char c = source_[p];
     const int line = line_;
-    const int column = column_at(p);
+    const std::size_t line_begin = line_begin_;
 
-    if (starts_newline(p)) {
+    if (is_line_break(source_[p])) {
       offset_ = p + newline_length(p);
       start_line(offset_);
       if (bracket_depth_ > 0) continue;  // implicit line joining
       at_line_begin_ = true;
       if (!logical_line_open_) return next();
       logical_line_open_ = false;
-      return {TokenKind::newline, source_.substr(p, offset_ - p), line, column};
+      return {TokenKind::newline, line, source_.substr(p, offset_ - p),
+              source_.data() + line_begin};
     }
     if (c == '#') {
       offset_ = end_of_line(p);
-      return make(TokenKind::comment, p, offset_, line, column);
+      return make(TokenKind::comment, p, offset_);
     }
     if (c == '\\') {
       const std::size_t after = p + 1;
-      if (after == size || (starts_newline(after) && after + newline_length(after) == size)) {
-        return fail(line, column + 1, "unexpected EOF while parsing");
+      if (after == size ||
+          (is_line_break(source_[after]) && after + newline_length(after) == size)) {
+        return fail(line, column_at(after), "unexpected EOF while parsing");
       }
-      if (!starts_newline(after)) {
-        return fail(line, column + 1, "unexpected character after line continuation character");
+      if (!is_line_break(source_[after])) {
+        return fail(line, column_at(after),
+                    "unexpected character after line continuation character");
       }
       offset_ = after + newline_length(after);
       start_line(offset_);
@@ -273,10 +295,10 @@ Token PythonTokenizer::scan() {
         end = scan_string(p, end);
         if (end == npos) return last_;
         offset_ = end;
-        return make(TokenKind::string, p, end, line, column);
+        return make(TokenKind::string, p, end, line, line_begin);
       }
       offset_ = end;
-      return make(TokenKind::name, p, end, line, column);
+      return make(TokenKind::name, p, end);
     }
     if (is_digit(c) || (c == '.' && p + 1 < size && is_digit(source_[p + 1]))) {
       const bool hex = c == '0' && p + 1 < size && lower(source_[p + 1]) == 'x';
@@ -288,48 +310,50 @@ Token PythonTokenizer::scan() {
         ++end;
       }
       offset_ = end;
-      return make(TokenKind::number, p, end, line, column);
+      return make(TokenKind::number, p, end);
     }
     if (is_quote(c)) {
       const std::size_t end = scan_string(p, p);
       if (end == npos) return last_;
       offset_ = end;
-      return make(TokenKind::string, p, end, line, column);
+      return make(TokenKind::string, p, end, line, line_begin);
     }
     if (c == '(' || c == '[' || c == '{') {
       if (bracket_depth_ == kMaxBracketDepth) {
-        return fail(line, column, "too many nested parentheses");
+        return fail(line, column_at(p), "too many nested parentheses");
       }
-      brackets_[bracket_depth_++] = {c, line, column};
+      brackets_[bracket_depth_++] = {c, line, line_begin, p};
       offset_ = p + 1;
-      return make(TokenKind::op, p, offset_, line, column);
+      return make(TokenKind::op, p, offset_);
     }
-    if (c == ')' || c == ']' || c == '}') return scan_close_bracket(p, line, column);
+    if (c == ')' || c == ']' || c == '}') return scan_close_bracket(p);
     const std::size_t length = operator_length(source_.substr(p));
-    if (length == 0) return fail(line, column, invalid_character_message(c));
+    if (length == 0) return fail(line, column_at(p), invalid_character_message(c));
     offset_ = p + length;
-    return make(TokenKind::op, p, offset_, line, column);
+    return make(TokenKind::op, p, offset_);
   }
 }
 
-Token PythonTokenizer::scan_close_bracket(std::size_t begin, int line, int column) {
+Token PythonTokenizer::scan_close_bracket(std::size_t begin) {
   const char c = source_[begin];
-  if (bracket_depth_ == 0) return fail(line, column, std::string("unmatched '") + c + "'");
+  const int line = line_;
+  if (bracket_depth_ == 0)
+    return fail(line, column_at(begin), std::string("unmatched '") + c + "'");
   const Bracket open = brackets_[bracket_depth_ - 1];
   if (closing_of(open.open) != c) {
     std::string message = std::string("closing parenthesis '") + c +
                           "' does not match opening parenthesis '" + open.open + "'";
     if (open.line != line) message += " on line " + std::to_string(open.line);
-    return fail(line, column, std::move(message));
+    return fail(line, column_at(begin), std::move(message));
   }
   --bracket_depth_;
   offset_ = begin + 1;
-  return make(TokenKind::op, begin, offset_, line, column);
+  return make(TokenKind::op, begin, offset_);
 }
 
 std::size_t PythonTokenizer::scan_string(std::size_t prefix_begin, std::size_t quote_offset) {
   const int line = line_;
-  const int column = column_at(prefix_begin);
+  const std::size_t line_begin = line_begin_;
   const std::string_view prefix = source_.substr(prefix_begin, quote_offset - prefix_begin);
   const bool formatted = has_prefix_letter(prefix, 'f');
   const bool raw = has_prefix_letter(prefix, 'r');
@@ -339,8 +363,8 @@ std::size_t PythonTokenizer::scan_string(std::size_t prefix_begin, std::size_t q
   std::size_t p = quote_offset + (triple ? 3 : 1);
   const auto unterminated = [&] {
     // Like CPython, a line break ending the file does not start a line of its own.
-    const bool after_last_line = p >= size && size > 0 && starts_newline(size - 1);
-    fail(line, column,
+    const bool after_last_line = p >= size && size > 0 && is_line_break(source_[size - 1]);
+    fail(line, column_between(source_.data() + line_begin, source_.data() + prefix_begin),
          std::string(triple ? "unterminated triple-quoted string literal"
                             : "unterminated string literal") +
              " (detected at line " + std::to_string(after_last_line ? line_ - 1 : line_) + ")");
@@ -348,11 +372,12 @@ std::size_t PythonTokenizer::scan_string(std::size_t prefix_begin, std::size_t q
   };
 
   while (true) {
+    while (p < size && !is_string_special(source_[p])) ++p;
     if (p >= size) return unterminated();
     const char c = source_[p];
     if (c == '\\') {
       ++p;
-      if (p < size && starts_newline(p)) {
+      if (p < size && is_line_break(source_[p])) {
         p += newline_length(p);
         start_line(p);
       } else if (formatted && !raw && p + 1 < size && source_[p] == 'N' && source_[p + 1] == '{') {
@@ -370,7 +395,7 @@ std::size_t PythonTokenizer::scan_string(std::size_t prefix_begin, std::size_t q
       ++p;
       continue;
     }
-    if (starts_newline(p)) {
+    if (is_line_break(source_[p])) {
       if (!triple) return unterminated();
       p += newline_length(p);
       start_line(p);
@@ -413,7 +438,7 @@ std::size_t PythonTokenizer::scan_replacement_field(std::size_t offset, char quo
       p = end;
       continue;
     }
-    if (starts_newline(p)) {
+    if (is_line_break(source_[p])) {
       p += newline_length(p);
       start_line(p);
       continue;
@@ -439,13 +464,13 @@ std::size_t PythonTokenizer::scan_format_spec(std::size_t offset, char quote, bo
   while (p < size) {
     const char c = source_[p];
     if (c == '}') return p + 1;
-    if (c == quote || (starts_newline(p) && !triple)) return p;
+    if (c == quote || (is_line_break(source_[p]) && !triple)) return p;
     if (c == '{') {
       p = scan_replacement_field(p + 1, quote, triple);
       if (p == npos) return npos;
       continue;
     }
-    if (starts_newline(p)) {
+    if (is_line_break(source_[p])) {
       p += newline_length(p);
       start_line(p);
       continue;

@@ -28,9 +28,12 @@ enum class TokenKind {
 /// file), indent/dedent/endmarker/error tokens are empty.
 struct Token {
   TokenKind kind;
-  std::string_view text;
-  int line;    ///< 1-based
-  int column;  ///< 1-based, in code points (a tab counts as one)
+  int line;                ///< 1-based (next to `kind`: a token fits in 32 bytes)
+  std::string_view text;   ///< for an error token, empty: see PythonTokenizer::error()
+  const char* line_begin;  ///< where `line` begins in the source
+
+  /// 1-based, in code points (a tab counts as one). Counted on demand: only errors need it.
+  int column() const;
 };
 
 /// Why the source cannot be tokenized, located like Python's SyntaxError (e.g. the opening quote
@@ -60,30 +63,29 @@ class PythonTokenizer {
   Token scan();
   Token indentation();
   Token at_end();
-  Token make(TokenKind kind, std::size_t begin, std::size_t end, int line, int column);
+  Token make(TokenKind kind, std::size_t begin, std::size_t end, int line, std::size_t line_begin);
+  Token make(TokenKind kind, std::size_t begin, std::size_t end);
   Token fail(int line, int column, std::string message);
-  int column_at(std::size_t offset);
-  bool starts_newline(std::size_t offset) const;
+  int column_at(std::size_t offset) const;
   std::size_t newline_length(std::size_t offset) const;
   std::size_t end_of_line(std::size_t offset) const;
   void start_line(std::size_t offset);
   std::size_t scan_string(std::size_t prefix_begin, std::size_t quote);
   std::size_t scan_replacement_field(std::size_t offset, char quote, bool triple);
   std::size_t scan_format_spec(std::size_t offset, char quote, bool triple);
-  Token scan_close_bracket(std::size_t begin, int line, int column);
+  Token scan_close_bracket(std::size_t begin);
 
   struct Bracket {
     char open;
     int line;
-    int column;
+    std::size_t line_begin;
+    std::size_t offset;
   };
 
   std::string_view source_;
   std::size_t offset_ = 0;
   int line_ = 1;
   std::size_t line_begin_ = 0;
-  std::size_t column_offset_ = 0;  ///< column_at() resumes counting from here
-  int column_ = 1;
   bool at_line_begin_ = true;
   bool logical_line_open_ = false;  ///< a token was emitted since the last newline token
   int pending_dedents_ = 0;
@@ -95,7 +97,7 @@ class PythonTokenizer {
   std::array<Bracket, kMaxBracketDepth> brackets_;
   int bracket_depth_ = 0;
   bool finished_ = false;
-  Token last_{TokenKind::endmarker, {}, 1, 1};
+  Token last_{TokenKind::endmarker, 1, {}, nullptr};
   TokenizeError error_;
 };
 

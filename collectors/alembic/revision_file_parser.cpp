@@ -64,11 +64,15 @@ LineKind kind_of_line(const std::vector<Token>& tokens) {
   return LineKind::simple;
 }
 
+bool is_whitespace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// A loop rather than find_first_not_of(" \t\n\r\f\v"), which calls memchr once per byte.
 std::string_view strip(std::string_view text) {
-  constexpr std::string_view kWhitespace = " \t\n\r\f\v";
-  const std::size_t begin = text.find_first_not_of(kWhitespace);
-  if (begin == std::string_view::npos) return {};
-  return text.substr(begin, text.find_last_not_of(kWhitespace) - begin + 1);
+  while (!text.empty() && is_whitespace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_whitespace(text.back())) text.remove_suffix(1);
+  return text;
 }
 
 /// A value alembic accepts for one of the four fields (after `util.to_tuple`).
@@ -261,11 +265,11 @@ class RevisionFileReader {
     const bool indent = token.kind == TokenKind::indent;
     if (block_expected_ && !indent) {
       return RevisionParseError{
-          token.line, token.column,
+          token.line, token.column(),
           "expected an indented block after line " + std::to_string(previous_.line)};
     }
     if (!block_expected_ && indent) {
-      return RevisionParseError{token.line, token.column, "unexpected indent"};
+      return RevisionParseError{token.line, token.column(), "unexpected indent"};
     }
     block_expected_ = token.kind == TokenKind::newline && is_op(previous_, ":");
     previous_ = token;
@@ -416,13 +420,15 @@ class RevisionFileReader {
       record(offending, std::move(message));
       return;
     }
-    assigned_[static_cast<std::size_t>(*field)] = Assigned{*value, target, line_[last_equals + 1]};
+    assigned_[static_cast<std::size_t>(*field)] =
+        Assigned{std::move(*value), target, line_[last_equals + 1]};
+    value.reset();  // moved from: a further target of a chained assignment reads it again
   }
 
   void note_binding(Field field) { has_revision_ = has_revision_ || field == Field::revision; }
 
   void record(const Token& at, std::string message) {
-    if (!error_) error_ = RevisionParseError{at.line, at.column, std::move(message)};
+    if (!error_) error_ = RevisionParseError{at.line, at.column(), std::move(message)};
   }
 
   RevisionFileParse finish() {
@@ -438,14 +444,14 @@ class RevisionFileReader {
       illegal += c;
     }
     if (!illegal.empty()) {
-      return RevisionParseError{revision.value.line, revision.value.column,
+      return RevisionParseError{revision.value.line, revision.value.column(),
                                 "revision: character(s) '" + illegal +
                                     "' not allowed in revision identifier '" + id + "'"};
     }
     const auto& down = assigned_[static_cast<std::size_t>(Field::down_revision)];
     if (!down) {
       // Script.__init__ reads module.down_revision unconditionally: AttributeError.
-      return RevisionParseError{revision.target.line, revision.target.column,
+      return RevisionParseError{revision.target.line, revision.target.column(),
                                 "revision '" + id +
                                     "' has no module-level down_revision (write `down_revision "
                                     "= None` for a base revision)"};
@@ -473,8 +479,8 @@ class RevisionFileReader {
   }
 
   PythonTokenizer tokenizer_;
-  Token previous_{TokenKind::newline, {}, 1, 1};  ///< the last token that is not a comment
-  bool block_expected_ = false;                   ///< a line ending with `:` just ended
+  Token previous_{TokenKind::newline, 1, {}, nullptr};  ///< the last token that is not a comment
+  bool block_expected_ = false;                         ///< a line ending with `:` just ended
   std::vector<Token> line_;
   int depth_ = 0;
   int function_depth_ = 0;  ///< indentation depth of the outermost def/class body, 0 if none

@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <set>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -51,13 +50,12 @@ std::variant<std::vector<DirectoryEntry>, int> directory_entries(DIR* handle) {
   return entries;
 }
 
-/// The whole file, `size` bytes when listed, or an errno.
-std::variant<std::string, int> read_file(int directory, const char* name, std::int64_t size) {
-  const int descriptor = ::openat(directory, name, O_RDONLY | O_CLOEXEC);
-  if (descriptor < 0) return errno;
+/// Reads the whole of an open file, `size` bytes when stat'ed, into `text` (reused from file to
+/// file: its capacity spares an allocation per file) and closes it; returns 0 or an errno.
+int read_open_file(int descriptor, std::int64_t size, std::string& text) {
   // Asking for one byte more than the listed size makes the first read a short one, which on a
   // regular file means its end: one read instead of a second one returning 0.
-  std::string text(static_cast<std::size_t>(std::max<std::int64_t>(size, 0)) + 1, '\0');
+  text.resize(static_cast<std::size_t>(std::max<std::int64_t>(size, 0)) + 1);
   std::size_t filled = 0;
   while (true) {
     const ssize_t count = ::read(descriptor, text.data() + filled, text.size() - filled);
@@ -73,7 +71,18 @@ std::variant<std::string, int> read_file(int directory, const char* name, std::i
   }
   ::close(descriptor);
   text.resize(filled);
-  return text;
+  return 0;
+}
+
+int read_file(int directory, const char* name, std::int64_t size, std::string& text) {
+  const int descriptor = ::openat(directory, name, O_RDONLY | O_CLOEXEC);
+  if (descriptor < 0) return errno;
+  return read_open_file(descriptor, size, text);
+}
+
+ScriptFinding unreadable_file(const std::string& path, int error) {
+  return {ScriptFinding::Kind::unreadable_file, path, 0, 0,
+          "cannot read file: " + std::string(std::strerror(error))};
 }
 
 ScriptFinding location_finding(const std::string& location, std::string message) {
@@ -113,7 +122,7 @@ ScriptDirectory::ScriptDirectory(std::vector<std::string> version_locations, boo
     : version_locations_(std::move(version_locations)), recursive_(recursive) {}
 
 void ScriptDirectory::list_directory(const std::string& directory, bool top, Listing& listing,
-                                     OpenDirectories& directories, DirectoryWatch& watch) const {
+                                     ListingWork& work, DirectoryWatch& watch) const {
   watch.add(directory);  // before reading it: whatever changes later is an event
   std::unique_ptr<DIR, int (*)(DIR*)> handle(::opendir(directory.c_str()), &::closedir);
   auto entries = handle == nullptr ? std::variant<std::vector<DirectoryEntry>, int>(errno)
@@ -135,8 +144,10 @@ void ScriptDirectory::list_directory(const std::string& directory, bool top, Lis
               [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; });
   }
   const int descriptor = ::dirfd(handle.get());
+  listing.files.reserve(listing.files.size() + names.size());
+  work.outcomes.reserve(work.outcomes.size() + names.size());
   const std::size_t index =
-      directories.size() < max_open_directories ? directories.size() : no_open_directory;
+      work.directories.size() < max_open_directories ? work.directories.size() : no_open_directory;
   std::string prefix = directory;
   if (!prefix.empty() && prefix.back() != '/') prefix += '/';
   std::vector<std::string> subdirectories;
@@ -146,6 +157,12 @@ void ScriptDirectory::list_directory(const std::string& directory, bool top, Lis
     // filesystem gives one, spares a stat of everything else.
     const bool maybe_directory = type == DT_DIR || type == DT_UNKNOWN;
     if (!revision_file && !(recursive_ && maybe_directory)) continue;
+    std::string path = prefix + name;
+    if (revision_file && type == DT_REG && !cache_.contains(path)) {
+      list_unseen_file(descriptor, name, {std::move(path), prefix.size(), index, {}}, listing, work,
+                       watch);
+      continue;
+    }
     struct stat status {};
     if (::fstatat(descriptor, name.c_str(), &status, 0) != 0) continue;  // dangling or gone
     if (S_ISDIR(status.st_mode)) {
@@ -153,24 +170,47 @@ void ScriptDirectory::list_directory(const std::string& directory, bool top, Lis
       struct stat link {};
       const bool symlink = ::fstatat(descriptor, name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 &&
                            S_ISLNK(link.st_mode);
-      if (!symlink) subdirectories.push_back(prefix + name);
+      if (!symlink) subdirectories.push_back(std::move(path));
       continue;
     }
     if (!S_ISREG(status.st_mode) || !revision_file) continue;
     // Written through another name (a symlink, or another hard link) such a file changes
     // without an event in this directory.
     if (type != DT_REG || status.st_nlink > 1) watch.mark_incomplete();
-    listing.files.push_back({prefix + name, prefix.size(), index, stamp_of(status)});
+    listing.files.push_back({std::move(path), prefix.size(), index, stamp_of(status)});
   }
-  if (index != no_open_directory) directories.push_back(std::move(handle));
+  if (index != no_open_directory) work.directories.push_back(std::move(handle));
   handle.reset();
   for (const auto& subdirectory : subdirectories) {
-    list_directory(subdirectory, false, listing, directories, watch);
+    list_directory(subdirectory, false, listing, work, watch);
   }
 }
 
-ScriptDirectory::Listing ScriptDirectory::list(OpenDirectories& directories,
-                                               DirectoryWatch& watch) const {
+void ScriptDirectory::list_unseen_file(int directory, const std::string& name, ListedFile file,
+                                       Listing& listing, ListingWork& work, DirectoryWatch& watch) {
+  struct stat status {};
+  // Non-blocking in case the entry was replaced by a FIFO since it was listed as a regular file.
+  const int descriptor = ::openat(directory, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (descriptor < 0) {
+    const int error = errno;
+    // Listed if a stat works, as for the files stat'ed before they are read.
+    if (::fstatat(directory, name.c_str(), &status, 0) != 0 || !S_ISREG(status.st_mode)) return;
+    work.outcomes.push_back(unreadable_file(file.path, error));
+  } else if (::fstat(descriptor, &status) != 0 || !S_ISREG(status.st_mode)) {
+    ::close(descriptor);
+    return;
+  } else {
+    const int error = read_open_file(descriptor, status.st_size, work.text);
+    work.outcomes.push_back(error == 0 ? read_revision_text(file.path, work.text)
+                                       : unreadable_file(file.path, error));
+  }
+  if (status.st_nlink > 1) watch.mark_incomplete();  // see list_directory
+  file.stamp = stamp_of(status);
+  file.outcome = work.outcomes.size() - 1;
+  listing.files.push_back(std::move(file));
+}
+
+ScriptDirectory::Listing ScriptDirectory::list(ListingWork& work, DirectoryWatch& watch) const {
   Listing listing;
   listing.files.reserve(last_listing_.files.size());
   for (const auto& location : version_locations_) {
@@ -182,16 +222,13 @@ ScriptDirectory::Listing ScriptDirectory::list(OpenDirectories& directories,
       listing.findings.push_back(location_finding(location, "version location is not a directory"));
     } else {
       listing.locations.emplace_back(status.st_dev, status.st_ino);
-      list_directory(location, true, listing, directories, watch);
+      list_directory(location, true, listing, work, watch);
       continue;
     }
     listing.locations.emplace_back(0, 0);
     watch.mark_incomplete();  // the location appearing later must be seen
   }
-  std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
-  std::erase_if(listing.files, [&seen](const ListedFile& file) {
-    return !seen.emplace(file.stamp.device, file.stamp.inode).second;
-  });
+  drop_second_links(listing.files);
   return listing;
 }
 
@@ -205,6 +242,31 @@ bool ScriptDirectory::unchanged_since_last_scan() {
     }
   }
   return watch_.quiet();
+}
+
+void ScriptDirectory::drop_second_links(std::vector<ListedFile>& files) {
+  // Sorting (device, inode, position) puts the first listed link of each file first.
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::size_t>> inodes;
+  inodes.reserve(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    inodes.emplace_back(files[i].stamp.device, files[i].stamp.inode, i);
+  }
+  std::sort(inodes.begin(), inodes.end());
+  std::vector<char> dropped(files.size(), 0);
+  bool any = false;
+  for (std::size_t i = 1; i < inodes.size(); ++i) {
+    if (std::get<0>(inodes[i]) == std::get<0>(inodes[i - 1]) &&
+        std::get<1>(inodes[i]) == std::get<1>(inodes[i - 1])) {
+      dropped[std::get<2>(inodes[i])] = 1;
+      any = true;
+    }
+  }
+  if (!any) return;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (!dropped[i]) files[kept++] = std::move(files[i]);
+  }
+  files.resize(kept);
 }
 
 ScriptDirectory::FileStamp ScriptDirectory::stamp_of(const struct stat& status) {
@@ -237,8 +299,8 @@ ScriptDirectoryScan ScriptDirectory::scan() {
   // costs the kernel a notification check (105 instead of 78 ms cold at 10 000 files): it sets
   // no watch, so the next scan checks every file again, watching.
   if (last_scan_.graph == nullptr) watch_.mark_incomplete();
-  OpenDirectories directories;
-  Listing listing = list(directories, watch_);
+  ListingWork work;
+  Listing listing = list(work, watch_);
   watch_.prune();
   if (last_scan_.graph != nullptr && listing == last_listing_) {
     ScriptDirectoryScan unchanged = last_scan_;
@@ -255,25 +317,34 @@ ScriptDirectoryScan ScriptDirectory::scan() {
   std::vector<Revision> revisions;
   revisions.reserve(listing.files.size());
   for (const auto& file : listing.files) {
-    auto cached = cache_.find(file.path);
+    CachedFile entry{file.stamp, std::size_t{0}};
+    const auto cached = cache_.find(file.path);
     if (cached == cache_.end() || !(cached->second.stamp == file.stamp)) {
-      auto text = read_file(directory_of(file, directories), name_of(file), file.stamp.size);
-      FileOutcome outcome =
-          std::holds_alternative<std::string>(text)
-              ? read_revision_text(file.path, std::get<std::string>(text))
-              : FileOutcome(ScriptFinding{
-                    ScriptFinding::Kind::unreadable_file, file.path, 0, 0,
-                    "cannot read file: " + std::string(std::strerror(std::get<int>(text)))});
+      if (file.outcome == not_read) {
+        const int error = read_file(directory_of(file, work.directories), name_of(file),
+                                    file.stamp.size, work.text);
+        work.outcomes.push_back(error == 0 ? read_revision_text(file.path, work.text)
+                                           : unreadable_file(file.path, error));
+      }
+      FileOutcome& outcome =
+          file.outcome == not_read ? work.outcomes.back() : work.outcomes[file.outcome];
       ++result.files_parsed;
-      cached = cache.emplace(file.path, CachedFile{file.stamp, std::move(outcome)}).first;
+      if (auto* revision = std::get_if<Revision>(&outcome)) {
+        revisions.push_back(std::move(*revision));
+      } else {
+        entry.outcome = std::move(std::get<ScriptFinding>(outcome));
+      }
+    } else if (const auto* index = std::get_if<std::size_t>(&cached->second.outcome)) {
+      revisions.push_back(last_scan_.graph->revisions()[*index]);
     } else {
-      cached = cache.emplace(file.path, std::move(cached->second)).first;
+      entry.outcome = std::move(cached->second.outcome);
     }
-    if (const auto* revision = std::get_if<Revision>(&cached->second.outcome)) {
-      revisions.push_back(*revision);
+    if (const auto* finding = std::get_if<ScriptFinding>(&entry.outcome)) {
+      result.findings.push_back(*finding);
     } else {
-      result.findings.push_back(std::get<ScriptFinding>(cached->second.outcome));
+      entry.outcome = revisions.size() - 1;
     }
+    cache.emplace(file.path, std::move(entry));
   }
 
   auto graph = std::make_shared<const RevisionGraph>(std::move(revisions));

@@ -76,12 +76,15 @@ class ScriptDirectory {
     std::int64_t ctime_ns = 0;
     bool operator==(const FileStamp&) const = default;
   };
+  static constexpr std::size_t not_read = static_cast<std::size_t>(-1);
   struct ListedFile {
     std::string path;
     /// Where the file name starts in `path`, and which opened directory holds it.
     std::size_t name_offset = 0;
     std::size_t directory = 0;
     FileStamp stamp;
+    /// Index in ListingWork::outcomes when the listing read the file already.
+    std::size_t outcome = not_read;
   };
   struct Listing {
     std::vector<ListedFile> files;
@@ -95,15 +98,31 @@ class ScriptDirectory {
   using OpenDirectories = std::vector<std::unique_ptr<DIR, int (*)(DIR*)>>;
   /// What one file gave: a revision, or a finding about it.
   using FileOutcome = std::variant<Revision, ScriptFinding>;
+  /// What a listing hands to the scan that made it, beside the Listing it keeps.
+  struct ListingWork {
+    OpenDirectories directories;
+    /// What the files read while listing (those the cache has never seen) gave.
+    std::vector<FileOutcome> outcomes;
+    /// Read buffer, reused from file to file.
+    std::string text;
+  };
   struct CachedFile {
     FileStamp stamp;
-    FileOutcome outcome;
+    /// The revision's index in the last scan's graph (which keeps it, so it is not copied
+    /// twice), or the finding about the file.
+    std::variant<std::size_t, ScriptFinding> outcome;
   };
 
   /// Lists the locations and watches every directory listed in `watch`.
-  Listing list(OpenDirectories& directories, DirectoryWatch& watch) const;
-  void list_directory(const std::string& directory, bool top, Listing& listing,
-                      OpenDirectories& directories, DirectoryWatch& watch) const;
+  Listing list(ListingWork& work, DirectoryWatch& watch) const;
+  void list_directory(const std::string& directory, bool top, Listing& listing, ListingWork& work,
+                      DirectoryWatch& watch) const;
+  /// Lists and reads a regular file the cache has never seen (it will be read anyway): opened
+  /// first and stat'ed through its descriptor, which spares the kernel a second path lookup.
+  static void list_unseen_file(int directory, const std::string& name, ListedFile file,
+                               Listing& listing, ListingWork& work, DirectoryWatch& watch);
+  /// Keeps only the first listed name of each file (same device and inode).
+  static void drop_second_links(std::vector<ListedFile>& files);
   static FileStamp stamp_of(const struct stat& status);
   /// The descriptor and name to open `file` with (its directory's descriptor, or by path).
   static int directory_of(const ListedFile& file, const OpenDirectories& directories);

@@ -66,7 +66,7 @@ std::string render(std::string_view source) {
 std::vector<std::string> positions(std::string_view source) {
   std::vector<std::string> out;
   for (const Token& token : tokens_of(source)) {
-    out.push_back(std::to_string(token.line) + ":" + std::to_string(token.column) + " " +
+    out.push_back(std::to_string(token.line) + ":" + std::to_string(token.column()) + " " +
                   std::string(kind_name(token.kind)));
   }
   return out;
