@@ -1,0 +1,243 @@
+"""Loads `/metrics` of `alembic_exporter serve` with wrk and prints the results as Markdown.
+
+Usage: scrape_load.py BUILD_DIR  (a build configured with -Dbench=true; docs/BENCHMARKS.md)
+
+One throwaway PostgreSQL cluster and a few real alembic projects serve 100 and then 1 000
+components in mixed states (they share script directories and databases, the names are unique).
+Once every component has been checked, wrk loads `/metrics` over loopback for a fixed time, plain
+and with `Accept-Encoding: gzip` (as Prometheus sends), with one connection (one Prometheus) and
+several. Then callgrind counts the instructions one scrape computes (bench/scrape_bench) for the
+same component counts.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from harness.alembic_project import AlembicProject
+from harness.pg_cluster import PostgresCluster
+
+COMPONENT_COUNTS = (100, 1000)
+WRK_SECONDS = 10
+WRK_CONNECTIONS = (1, 8)
+ENCODINGS = {"plain": [], "gzip": ["-H", "Accept-Encoding: gzip"]}
+CALLGRIND_SCRAPES = 20
+GOAL = {"components": 100, "p99_ms": 2.0, "requests_per_second": 5000}
+# Out of every 20 components (bench/scrape_bench.cpp builds the same mix).
+STATE_MIX = (["up_to_date"] * 12 + ["behind"] * 3 +
+             ["diverged", "no_revision", "unknown_revision", "unreachable", "script_error"])
+UNREACHABLE_URL = "postgresql://exporter@127.0.0.1:1/nowhere"
+
+
+def run(command, **options):
+    return subprocess.run(command, capture_output=True, text=True, check=True, **options).stdout
+
+
+def machine():
+    model = re.search(r"^Model name:\s*(.+)$", run(["lscpu"]), re.MULTILINE)
+    versions = run(["dpkg-query", "-W", "-f", "${Package} ${Version}\n", "wrk", "libcivetweb1",
+                    "valgrind"])
+    return [f"nproc: {run(['nproc']).strip()}",
+            f"CPU: {model.group(1).strip() if model else 'unknown'}",
+            f"kernel: {run(['uname', '-r']).strip()}"] + versions.strip().splitlines()
+
+
+def load_average():
+    return " ".join(open("/proc/loadavg").read().split()[:3])
+
+
+class Targets:
+    """Script directories and databases, one per state; `component(state)` is the YAML of the
+    settings a component in that state gets (besides its name)."""
+
+    def __init__(self, root, cluster):
+        self.cluster = cluster
+        linear = AlembicProject(os.path.join(root, "linear"))
+        revisions = [linear.revision(f"step {i}") for i in range(5)]
+        forked = AlembicProject(os.path.join(root, "forked"))
+        base = forked.revision("base")
+        forked.revision("left", head=base)
+        forked.revision("right", head=base, splice=True)
+        broken = os.path.join(root, "broken")
+        shutil.copytree(linear.script_dir, broken)
+        with open(os.path.join(broken, "versions", "0badf11e_broken.py"), "w") as handle:
+            handle.write('"""Broken."""\nrevision = "0badf11e\n')
+        databases = {"up_to_date": (linear, "heads"), "behind": (linear, revisions[1]),
+                     "diverged": (forked, base), "no_revision": (None, None),
+                     "unknown_revision": (None, None)}
+        for state, (project, target) in databases.items():
+            cluster.create_database(state)
+            if project is not None:
+                project.set_option("sqlalchemy.url", cluster.sqlalchemy_url(state))
+                project.stamp(target)
+        cluster.psql("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); "
+                     "INSERT INTO alembic_version VALUES ('0badc0ffee00')",
+                     database="unknown_revision")
+        self.locations = {"up_to_date": linear.script_dir, "behind": linear.script_dir,
+                          "diverged": forked.script_dir, "no_revision": linear.script_dir,
+                          "unknown_revision": linear.script_dir, "unreachable": linear.script_dir,
+                          "script_error": broken}
+
+    def component(self, state):
+        url = UNREACHABLE_URL if state == "unreachable" else self.cluster.libpq_uri(
+            "up_to_date" if state == "script_error" else state)
+        return f"    script_location: {self.locations[state]}\n    database:\n      url: {url}\n"
+
+
+def write_config(path, targets, count):
+    lines = ['listen: ["127.0.0.1:0"]\ninterval: 30s\ntimeout: 20s\nlog: stderr\ncomponents:\n']
+    for index in range(count):
+        lines.append(f"  - name: service-{index:04d}\n" +
+                     targets.component(STATE_MIX[index % len(STATE_MIX)]))
+    with open(path, "w") as handle:
+        handle.write("".join(lines))
+
+
+def expected_states(count):
+    states = {}
+    for index in range(count):
+        state = STATE_MIX[index % len(STATE_MIX)]
+        states[state] = states.get(state, 0) + 1
+    return states
+
+
+def wait_until_checked(daemon, count, timeout=120):
+    """Waits for every component's first check, then checks the states are the intended mix."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, _, body = daemon.get("/status")
+        components = json.loads(body)["components"] if status == 200 else []
+        if len(components) == count or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    states = {}
+    for component in components:
+        states[component["state"]] = states.get(component["state"], 0) + 1
+    if states != expected_states(count):
+        raise SystemExit(f"components are not in the intended states: {states}, wanted "
+                         f"{expected_states(count)}\n{daemon.log()[-3000:]}")
+
+
+def milliseconds(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(port, encoding, connections, results_dir, label):
+    """One wrk run; returns its numbers (and fails on errors or non-200 answers)."""
+    output = run(["wrk", "--latency", "-t", "1", "-c", str(connections), "-d",
+                  f"{WRK_SECONDS}s", *ENCODINGS[encoding], f"http://127.0.0.1:{port}/metrics"])
+    with open(os.path.join(results_dir, f"wrk_{label}.txt"), "w") as handle:
+        handle.write(output)
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise SystemExit(f"wrk saw errors:\n{output}")
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    return {"requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+            "p50_ms": milliseconds(latency["50"]), "p99_ms": milliseconds(latency["99"])}
+
+
+def body_bytes(port, encoding):
+    headers = {"Accept-Encoding": "gzip"} if encoding == "gzip" else {}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/metrics", headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        if (response.headers.get("Content-Encoding") == "gzip") != (encoding == "gzip"):
+            raise SystemExit(f"/metrics did not answer {encoding}")
+        return len(response.read())
+
+
+def load_benchmarks(exporter_daemon, cluster, root, results_dir):
+    targets = Targets(os.path.join(root, "projects"), cluster)
+    rows = []
+    for count in COMPONENT_COUNTS:
+        config = os.path.join(root, f"config-{count}.yaml")
+        write_config(config, targets, count)
+        with exporter_daemon(config) as daemon:
+            wait_until_checked(daemon, count)
+            for encoding in ENCODINGS:
+                size = body_bytes(daemon.port, encoding)
+                for connections in WRK_CONNECTIONS:
+                    print(f"bench: wrk, {count} components, {encoding}, {connections} "
+                          f"connections (load {load_average()})", file=sys.stderr)
+                    result = wrk(daemon.port, encoding, connections, results_dir,
+                                 f"{count}_{encoding}_{connections}")
+                    rows.append({"components": count, "encoding": encoding, "bytes": size,
+                                 "connections": connections, "load": load_average(), **result})
+    return rows
+
+
+def goal_verdict(rows):
+    measured = [row for row in rows if row["components"] == GOAL["components"]]
+    met = [row for row in measured if row["p99_ms"] <= GOAL["p99_ms"] and
+           row["requests_per_second"] >= GOAL["requests_per_second"]]
+    return "met" if len(met) == len(measured) else \
+        f"**missed** in {len(measured) - len(met)} of {len(measured)} runs"
+
+
+def load_table(rows):
+    lines = ["## `/metrics` under load (wrk)", "",
+             f"wrk 1 thread, {WRK_SECONDS} s per run, keep-alive, loopback; components checked "
+             "every 30 s during the runs (new snapshots are published meanwhile).", "",
+             "| components | encoding | body | connections | req/s | p50 | p99 | load avg |",
+             "|---:|---|---:|---:|---:|---:|---:|---|"]
+    for row in rows:
+        lines.append(f"| {row['components']} | {row['encoding']} | {row['bytes']:,} B | "
+                     f"{row['connections']} | {row['requests_per_second']:,.0f} | "
+                     f"{row['p50_ms']:.3f} ms | {row['p99_ms']:.3f} ms | {row['load']} |")
+    return lines + ["", f"Goal (100 components: p99 ≤ {GOAL['p99_ms']:g} ms at ≥ "
+                        f"{GOAL['requests_per_second']:,} req/s, every run): "
+                        f"{goal_verdict(rows)}.", ""]
+
+
+def callgrind_table(scrape_bench, results_dir):
+    lines = ["## Instructions per scrape (callgrind, `bench/scrape_bench`)", "",
+             f"`Ir` of `run_scrapes()` divided by its {CALLGRIND_SCRAPES} scrapes.", "",
+             "| components | encoding | instructions per scrape |", "|---:|---|---:|"]
+    for count in COMPONENT_COUNTS:
+        for encoding in ENCODINGS:
+            out = os.path.join(results_dir, f"callgrind.scrape_{count}_{encoding}.out")
+            result = subprocess.run(
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                 "--toggle-collect=*run_scrapes*", scrape_bench, str(count),
+                 str(CALLGRIND_SCRAPES), encoding], capture_output=True, text=True)
+            collected = re.search(r"Collected : (\d+)", result.stderr)
+            if result.returncode != 0 or collected is None:
+                raise SystemExit(f"callgrind failed for scrape_bench:\n{result.stderr}")
+            lines.append(f"| {count} | {encoding} | "
+                         f"{int(collected.group(1)) // CALLGRIND_SCRAPES:,} |")
+    return lines + [""]
+
+
+def main():
+    build_dir = os.path.abspath(sys.argv[1])
+    os.environ["ALEMBIC_EXPORTER"] = os.path.join(build_dir, "daemon", "alembic_exporter")
+    from harness.daemon import ExporterDaemon  # reads ALEMBIC_EXPORTER when imported
+    scrape_bench = os.path.join(build_dir, "bench", "scrape_bench")
+    results_dir = os.path.join(build_dir, "bench-results")
+    os.makedirs(results_dir, exist_ok=True)
+    lines = ["# `/metrics` under load", "", *(f"* {line}" for line in machine()),
+             f"* load average at start: {load_average()}", ""]
+    root = tempfile.mkdtemp(prefix="alembic-exporter-scrape-")
+    try:
+        settings = {"max_connections": str(max(COMPONENT_COUNTS) + 50)}
+        with PostgresCluster(settings=settings) as cluster:
+            rows = load_benchmarks(ExporterDaemon, cluster, root, results_dir)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    with open(os.path.join(results_dir, "scrape_load.json"), "w") as handle:
+        json.dump(rows, handle, indent=1)
+    lines += load_table(rows)
+    lines += callgrind_table(scrape_bench, results_dir)
+    report = "\n".join(lines)
+    with open(os.path.join(results_dir, "scrape_load.md"), "w") as handle:
+        handle.write(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
