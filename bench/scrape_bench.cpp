@@ -1,25 +1,28 @@
 // Times what one `/metrics` scrape computes, for a snapshot of N components in mixed states (the
-// mix of bench/scrape_load.py), and prints the time per scrape as JSON. For callgrind, only
-// run_scrapes() is worth collecting (--toggle-collect=*run_scrapes*); divide by SCRAPES.
+// mix of bench/scrape_load.py), and prints the time per scrape as JSON: `cached` scrapes one
+// snapshot again and again, `changed` scrapes a newly published snapshot each time (one
+// component's check finished in between, as with many components on their intervals). For
+// callgrind, only run_scrapes() is worth collecting (--toggle-collect=*run_scrapes*); divide by
+// SCRAPES.
 //
-// Usage: scrape_bench COMPONENTS SCRAPES plain|gzip
+// Usage: scrape_bench COMPONENTS SCRAPES plain|gzip cached|changed
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "exposition.hpp"
-#include "gzip.hpp"
+#include "exposition_cache.hpp"
 
 namespace {
 
 using alembic_exporter::ComponentSnapshot;
 using alembic_exporter::ComponentStatus;
+using alembic_exporter::ExpositionCache;
 using alembic_exporter::RevisionRef;
 using alembic_exporter::Snapshot;
 using alembic_exporter::State;
@@ -89,7 +92,7 @@ std::shared_ptr<const ComponentSnapshot> component(int index, State state) {
   return result;
 }
 
-std::shared_ptr<const Snapshot> snapshot_of(int components) {
+std::shared_ptr<Snapshot> snapshot_of(int components) {
   auto snapshot = std::make_shared<Snapshot>();
   for (int index = 0; index < components; ++index) {
     snapshot->components.push_back(component(index, state_mix[index % 20]));
@@ -98,15 +101,30 @@ std::shared_ptr<const Snapshot> snapshot_of(int components) {
   return snapshot;
 }
 
-/// The body one `/metrics` request gets (daemon/http_server.cpp); returns its size.
-std::size_t scrape(const Snapshot& snapshot, bool gzip) {
-  const std::string text = alembic_exporter::exposition_text(snapshot);
-  return gzip ? alembic_exporter::gzip_compress(text).size() : text.size();
+/// `count` snapshots as the event loop publishes them: each after one more finished check.
+std::vector<std::shared_ptr<const Snapshot>> published_snapshots(int components, int count,
+                                                                 bool changed) {
+  std::vector<std::shared_ptr<const Snapshot>> snapshots{snapshot_of(components)};
+  for (int scrape = 1; scrape < count; ++scrape) {
+    if (!changed) {
+      snapshots.push_back(snapshots.back());
+      continue;
+    }
+    auto next = std::make_shared<Snapshot>(*snapshots.back());
+    const int index = scrape % components;
+    auto checked = std::make_shared<ComponentSnapshot>(*next->components[index]);
+    checked->status.checked_at += std::chrono::seconds(30);
+    next->components[index] = std::move(checked);
+    snapshots.push_back(std::move(next));
+  }
+  return snapshots;
 }
 
-[[gnu::noinline]] std::size_t run_scrapes(const Snapshot& snapshot, bool gzip, int scrapes) {
+/// What the `/metrics` requests get (daemon/http_server.cpp); returns the last body's size.
+[[gnu::noinline]] std::size_t run_scrapes(
+    ExpositionCache& cache, std::span<const std::shared_ptr<const Snapshot>> snapshots, bool gzip) {
   std::size_t bytes = 0;
-  for (int i = 0; i < scrapes; ++i) bytes = scrape(snapshot, gzip);
+  for (const auto& snapshot : snapshots) bytes = cache.body(snapshot, gzip)->size();
   return bytes;
 }
 
@@ -114,8 +132,9 @@ std::size_t scrape(const Snapshot& snapshot, bool gzip) {
 
 int main(int argc, char** argv) {
   const std::vector<std::string_view> args(argv + 1, argv + argc);
-  if (args.size() != 3 || (args[2] != "plain" && args[2] != "gzip")) {
-    std::fprintf(stderr, "usage: scrape_bench COMPONENTS SCRAPES plain|gzip\n");
+  if (args.size() != 4 || (args[2] != "plain" && args[2] != "gzip") ||
+      (args[3] != "cached" && args[3] != "changed")) {
+    std::fprintf(stderr, "usage: scrape_bench COMPONENTS SCRAPES plain|gzip cached|changed\n");
     return 64;
   }
   const int components = std::atoi(std::string(args[0]).c_str());
@@ -125,14 +144,17 @@ int main(int argc, char** argv) {
     return 64;
   }
   const bool gzip = args[2] == "gzip";
-  const auto snapshot = snapshot_of(components);
+  const auto snapshots = published_snapshots(components, scrapes + 1, args[3] == "changed");
+  ExpositionCache cache;
+  cache.body(snapshots.front(), gzip);  // the scrape before: `cached` then measures only hits
   const auto start = std::chrono::steady_clock::now();
-  const std::size_t bytes = run_scrapes(*snapshot, gzip, scrapes);
+  const std::size_t bytes = run_scrapes(cache, std::span(snapshots).subspan(1), gzip);
   const double elapsed =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
   std::printf(
-      "{\"components\": %d, \"encoding\": \"%s\", \"scrapes\": %d, \"body_bytes\": %zu, "
-      "\"us_per_scrape\": %.3f}\n",
-      components, gzip ? "gzip" : "plain", scrapes, bytes, elapsed / scrapes);
+      "{\"components\": %d, \"encoding\": \"%s\", \"snapshots\": \"%s\", \"scrapes\": %d, "
+      "\"body_bytes\": %zu, \"us_per_scrape\": %.3f}\n",
+      components, gzip ? "gzip" : "plain", std::string(args[3]).c_str(), scrapes, bytes,
+      elapsed / scrapes);
   return 0;
 }

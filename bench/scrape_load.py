@@ -162,12 +162,13 @@ def load_benchmarks(exporter_daemon, cluster, root, results_dir):
             for encoding in ENCODINGS:
                 size = body_bytes(daemon.port, encoding)
                 for connections in WRK_CONNECTIONS:
+                    load = load_average()
                     print(f"bench: wrk, {count} components, {encoding}, {connections} "
-                          f"connections (load {load_average()})", file=sys.stderr)
+                          f"connections (load {load})", file=sys.stderr)
                     result = wrk(daemon.port, encoding, connections, results_dir,
                                  f"{count}_{encoding}_{connections}")
                     rows.append({"components": count, "encoding": encoding, "bytes": size,
-                                 "connections": connections, "load": load_average(), **result})
+                                 "connections": connections, "load": load, **result})
     return rows
 
 
@@ -183,7 +184,7 @@ def load_table(rows):
     lines = ["## `/metrics` under load (wrk)", "",
              f"wrk 1 thread, {WRK_SECONDS} s per run, keep-alive, loopback; components checked "
              "every 30 s during the runs (new snapshots are published meanwhile).", "",
-             "| components | encoding | body | connections | req/s | p50 | p99 | load avg |",
+             "| components | encoding | body | connections | req/s | p50 | p99 | load avg before |",
              "|---:|---|---:|---:|---:|---:|---:|---|"]
     for row in rows:
         lines.append(f"| {row['components']} | {row['encoding']} | {row['bytes']:,} B | "
@@ -196,20 +197,25 @@ def load_table(rows):
 
 def callgrind_table(scrape_bench, results_dir):
     lines = ["## Instructions per scrape (callgrind, `bench/scrape_bench`)", "",
-             f"`Ir` of `run_scrapes()` divided by its {CALLGRIND_SCRAPES} scrapes.", "",
-             "| components | encoding | instructions per scrape |", "|---:|---|---:|"]
+             f"`Ir` of `run_scrapes()` divided by its {CALLGRIND_SCRAPES} scrapes: *cached* = "
+             "the snapshot did not change since the previous scrape, *changed* = one "
+             "component's check finished in between (a new snapshot to render).", "",
+             "| components | encoding | snapshot | instructions per scrape |",
+             "|---:|---|---|---:|"]
     for count in COMPONENT_COUNTS:
         for encoding in ENCODINGS:
-            out = os.path.join(results_dir, f"callgrind.scrape_{count}_{encoding}.out")
-            result = subprocess.run(
-                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-                 "--toggle-collect=*run_scrapes*", scrape_bench, str(count),
-                 str(CALLGRIND_SCRAPES), encoding], capture_output=True, text=True)
-            collected = re.search(r"Collected : (\d+)", result.stderr)
-            if result.returncode != 0 or collected is None:
-                raise SystemExit(f"callgrind failed for scrape_bench:\n{result.stderr}")
-            lines.append(f"| {count} | {encoding} | "
-                         f"{int(collected.group(1)) // CALLGRIND_SCRAPES:,} |")
+            for snapshots in ("cached", "changed"):
+                name = f"scrape_{count}_{encoding}_{snapshots}"
+                out = os.path.join(results_dir, f"callgrind.{name}.out")
+                result = subprocess.run(
+                    ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                     "--toggle-collect=*run_scrapes*", scrape_bench, str(count),
+                     str(CALLGRIND_SCRAPES), encoding, snapshots], capture_output=True, text=True)
+                collected = re.search(r"Collected : (\d+)", result.stderr)
+                if result.returncode != 0 or collected is None:
+                    raise SystemExit(f"callgrind failed for scrape_bench:\n{result.stderr}")
+                lines.append(f"| {count} | {encoding} | {snapshots} | "
+                             f"{int(collected.group(1)) // CALLGRIND_SCRAPES:,} |")
     return lines + [""]
 
 

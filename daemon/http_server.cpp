@@ -9,7 +9,7 @@
 
 #include "basic_auth.hpp"
 #include "civetweb_ssl_loader.hpp"
-#include "exposition.hpp"
+#include "exposition_cache.hpp"
 #include "gzip.hpp"
 #include "landing_page.hpp"
 #include "listener_wakeup.hpp"
@@ -126,18 +126,15 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
   }
 
  private:
-  void route(mg_connection* connection) const {
+  void route(mg_connection* connection) {
     const std::string_view path = mg_get_request_info(connection)->local_uri;
     if (path == "/metrics") {
-      const std::string text = exposition_text(*sources_.snapshots->load());
       const char* accept = mg_get_header(connection, "Accept-Encoding");
+      const bool gzip = accept != nullptr && accepts_gzip(accept);
+      const auto body = exposition_.body(sources_.snapshots->load(), gzip);
       constexpr std::string_view type = "text/plain; version=0.0.4; charset=utf-8";
-      if (accept != nullptr && accepts_gzip(accept)) {
-        send(connection, 200, type, gzip_compress(text),
-             "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
-      } else {
-        send(connection, 200, type, text);
-      }
+      send(connection, 200, type, *body,
+           gzip ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n" : "");
     } else if (path == "/status") {
       send(connection, 200, "application/json",
            render_status_json(statuses(*sources_.snapshots->load())));
@@ -154,6 +151,7 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
 
   HttpSources sources_;
   std::map<std::string, std::string> users_;
+  ExpositionCache exposition_;
 };
 
 namespace {
@@ -189,12 +187,15 @@ HttpServer::HttpServer(const std::vector<std::string>& listen, HttpSources sourc
   const bool tls = web_settings != nullptr && web_settings->tls.has_value();
   // A worker stays with a client that stalls mid-request until request_timeout_ms: with 4
   // workers and 10 s, 4 stalled connections held every scrape for 10 s (docs/RELIABILITY.md).
+  // The head and the body are two writes: with Nagle's algorithm the body waited for the
+  // client's delayed ACK of the head, 40 ms per gzip scrape (docs/BENCHMARKS.md), hence nodelay.
   const std::vector<std::string> options = {
       "listening_ports",    listening_ports_option(listen, tls),
       "num_threads",        "32",
       "request_timeout_ms", "5000",
       "max_request_size",   "16384",
       "enable_keep_alive",  "yes",
+      "tcp_nodelay",        "1",
   };
   CivetCallbacks callbacks;
   callbacks.log_message = remember_log_message;
