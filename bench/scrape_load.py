@@ -137,7 +137,7 @@ def wrk(port, encoding, connections, results_dir, label):
         handle.write(output)
     if "Non-2xx" in output or "Socket errors" in output:
         raise SystemExit(f"wrk saw errors:\n{output}")
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     return {"requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
             "p50_ms": milliseconds(latency["50"]), "p99_ms": milliseconds(latency["99"])}
 
