@@ -6,7 +6,8 @@ One throwaway PostgreSQL cluster and a few real alembic projects serve 100 and t
 components in mixed states (they share script directories and databases, the names are unique).
 Once every component has been checked, wrk loads `/metrics` over loopback for a fixed time, plain
 and with `Accept-Encoding: gzip` (as Prometheus sends), with one connection (one Prometheus) and
-several. Then callgrind counts the instructions one scrape computes (bench/scrape_bench) for the
+several; the same over TLS (a self-signed certificate in `web_config_file`) for 100 components.
+Then callgrind counts the instructions one scrape computes (bench/scrape_bench) for the
 same component counts.
 """
 
@@ -14,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -24,6 +26,7 @@ from harness.alembic_project import AlembicProject
 from harness.pg_cluster import PostgresCluster
 
 COMPONENT_COUNTS = (100, 1000)
+TLS_COMPONENT_COUNTS = (100,)
 WRK_SECONDS = 10
 WRK_CONNECTIONS = (1, 8)
 ENCODINGS = {"plain": [], "gzip": ["-H", "Accept-Encoding: gzip"]}
@@ -90,8 +93,9 @@ class Targets:
         return f"    script_location: {self.locations[state]}\n    database:\n      url: {url}\n"
 
 
-def write_config(path, targets, count):
-    lines = ['listen: ["127.0.0.1:0"]\ninterval: 30s\ntimeout: 20s\nlog: stderr\ncomponents:\n']
+def write_config(path, targets, count, web_config=None):
+    lines = ['listen: ["127.0.0.1:0"]\ninterval: 30s\ntimeout: 20s\nlog: stderr\n',
+             f"web_config_file: {web_config}\n" if web_config else "", "components:\n"]
     for index in range(count):
         lines.append(f"  - name: service-{index:04d}\n" +
                      targets.component(STATE_MIX[index % len(STATE_MIX)]))
@@ -107,12 +111,39 @@ def expected_states(count):
     return states
 
 
-def wait_until_checked(daemon, count, timeout=120):
+def write_web_config(directory):
+    """A self-signed certificate for 127.0.0.1 and the web config that serves it."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-keyout", os.path.join(directory, "server.key"), "-out",
+                    os.path.join(directory, "server.crt")], check=True, capture_output=True)
+    path = os.path.join(directory, "web.yaml")
+    with open(path, "w") as handle:
+        handle.write("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n")
+    return path
+
+
+def url(port, tls, path="/metrics"):
+    return f"{'https' if tls else 'http'}://127.0.0.1:{port}{path}"
+
+
+def fetch(port, tls, path, headers=None):
+    """(Content-Encoding, body) of GET `path`; the self-signed certificate is not verified."""
+    context = None
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    request = urllib.request.Request(url(port, tls, path), headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10, context=context) as response:
+        return response.headers.get("Content-Encoding"), response.read()
+
+
+def wait_until_checked(daemon, tls, count, timeout=120):
     """Waits for every component's first check, then checks the states are the intended mix."""
     deadline = time.monotonic() + timeout
     while True:
-        status, _, body = daemon.get("/status")
-        components = json.loads(body)["components"] if status == 200 else []
+        components = json.loads(fetch(daemon.port, tls, "/status")[1])["components"]
         if len(components) == count or time.monotonic() > deadline:
             break
         time.sleep(0.5)
@@ -129,10 +160,10 @@ def milliseconds(text):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(port, encoding, connections, results_dir, label):
+def wrk(port, tls, encoding, connections, results_dir, label):
     """One wrk run; returns its numbers (and fails on errors or non-200 answers)."""
     output = run(["wrk", "--latency", "-t", "1", "-c", str(connections), "-d",
-                  f"{WRK_SECONDS}s", *ENCODINGS[encoding], f"http://127.0.0.1:{port}/metrics"])
+                  f"{WRK_SECONDS}s", *ENCODINGS[encoding], url(port, tls)])
     with open(os.path.join(results_dir, f"wrk_{label}.txt"), "w") as handle:
         handle.write(output)
     if "Non-2xx" in output or "Socket errors" in output:
@@ -142,38 +173,41 @@ def wrk(port, encoding, connections, results_dir, label):
             "p50_ms": milliseconds(latency["50"]), "p99_ms": milliseconds(latency["99"])}
 
 
-def body_bytes(port, encoding):
+def body_bytes(port, tls, encoding):
     headers = {"Accept-Encoding": "gzip"} if encoding == "gzip" else {}
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/metrics", headers=headers)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        if (response.headers.get("Content-Encoding") == "gzip") != (encoding == "gzip"):
-            raise SystemExit(f"/metrics did not answer {encoding}")
-        return len(response.read())
+    content_encoding, body = fetch(port, tls, "/metrics", headers)
+    if (content_encoding == "gzip") != (encoding == "gzip"):
+        raise SystemExit(f"/metrics did not answer {encoding}")
+    return len(body)
 
 
 def load_benchmarks(exporter_daemon, cluster, root, results_dir):
     targets = Targets(os.path.join(root, "projects"), cluster)
+    web_config = write_web_config(root)
     rows = []
-    for count in COMPONENT_COUNTS:
-        config = os.path.join(root, f"config-{count}.yaml")
-        write_config(config, targets, count)
+    runs = [(count, False) for count in COMPONENT_COUNTS] + \
+        [(count, True) for count in TLS_COMPONENT_COUNTS]
+    for count, tls in runs:
+        config = os.path.join(root, f"config-{count}{'-tls' if tls else ''}.yaml")
+        write_config(config, targets, count, web_config if tls else None)
         with exporter_daemon(config) as daemon:
-            wait_until_checked(daemon, count)
+            wait_until_checked(daemon, tls, count)
             for encoding in ENCODINGS:
-                size = body_bytes(daemon.port, encoding)
+                size = body_bytes(daemon.port, tls, encoding)
                 for connections in WRK_CONNECTIONS:
                     load = load_average()
-                    print(f"bench: wrk, {count} components, {encoding}, {connections} "
-                          f"connections (load {load})", file=sys.stderr)
-                    result = wrk(daemon.port, encoding, connections, results_dir,
-                                 f"{count}_{encoding}_{connections}")
-                    rows.append({"components": count, "encoding": encoding, "bytes": size,
-                                 "connections": connections, "load": load, **result})
+                    print(f"bench: wrk, {count} components, {'TLS, ' if tls else ''}{encoding}, "
+                          f"{connections} connections (load {load})", file=sys.stderr)
+                    result = wrk(daemon.port, tls, encoding, connections, results_dir,
+                                 f"{count}{'_tls' if tls else ''}_{encoding}_{connections}")
+                    rows.append({"components": count, "tls": tls, "encoding": encoding,
+                                 "bytes": size, "connections": connections, "load": load,
+                                 **result})
     return rows
 
 
 def goal_verdict(rows):
-    measured = [row for row in rows if row["components"] == GOAL["components"]]
+    measured = [row for row in rows if row["components"] == GOAL["components"] and not row["tls"]]
     met = [row for row in measured if row["p99_ms"] <= GOAL["p99_ms"] and
            row["requests_per_second"] >= GOAL["requests_per_second"]]
     return "met" if len(met) == len(measured) else \
@@ -184,14 +218,16 @@ def load_table(rows):
     lines = ["## `/metrics` under load (wrk)", "",
              f"wrk 1 thread, {WRK_SECONDS} s per run, keep-alive, loopback; components checked "
              "every 30 s during the runs (new snapshots are published meanwhile).", "",
-             "| components | encoding | body | connections | req/s | p50 | p99 | load avg before |",
-             "|---:|---|---:|---:|---:|---:|---:|---|"]
+             "| components | TLS | encoding | body | connections | req/s | p50 | p99 | "
+             "load avg before |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---|"]
     for row in rows:
-        lines.append(f"| {row['components']} | {row['encoding']} | {row['bytes']:,} B | "
+        lines.append(f"| {row['components']} | {'yes' if row['tls'] else 'no'} | "
+                     f"{row['encoding']} | {row['bytes']:,} B | "
                      f"{row['connections']} | {row['requests_per_second']:,.0f} | "
                      f"{row['p50_ms']:.3f} ms | {row['p99_ms']:.3f} ms | {row['load']} |")
     return lines + ["", f"Goal (100 components: p99 ≤ {GOAL['p99_ms']:g} ms at ≥ "
-                        f"{GOAL['requests_per_second']:,} req/s, every run): "
+                        f"{GOAL['requests_per_second']:,} req/s, every run without TLS): "
                         f"{goal_verdict(rows)}.", ""]
 
 
