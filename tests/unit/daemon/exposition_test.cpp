@@ -137,5 +137,23 @@ TEST_CASE("unknown values are absent, not zero") {
   CHECK(text.find("alembic_up{component=\"appproxy\"} 0") != std::string::npos);
 }
 
+TEST_CASE("error counts merge with the zero series of every known reason in byte order") {
+  auto counted = std::make_shared<ComponentSnapshot>();
+  counted->status.component = "manager";
+  counted->check_errors = {{"aaa_unlisted", 2}, {"timeout", 3}, {"zzz_unlisted", 1}};
+  Snapshot snapshot;
+  snapshot.components = {counted};
+  const std::string text = exposition_text(snapshot);
+  std::string lines;
+  const std::string prefix = "alembic_check_errors_total{component=\"manager\",reason=\"";
+  for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
+    lines += text.substr(at + prefix.size(), text.find('\n', at) - at - prefix.size()) + ';';
+  }
+  CHECK(lines ==
+        "aaa_unlisted\"} 2;auth_failed\"} 0;connection_refused\"} 0;database_missing\"} 0;"
+        "dns\"} 0;permission_denied\"} 0;protocol\"} 0;query_failed\"} 0;script_error\"} 0;"
+        "ssl\"} 0;timeout\"} 3;zzz_unlisted\"} 1;");
+}
+
 }  // namespace
 }  // namespace alembic_exporter
