@@ -5,6 +5,9 @@ Usage: run_benchmarks.py BUILD_DIR  (a build configured with -Dbench=true; ./run
 Wall-clock comparisons use hyperfine, the exporter and the alembic CLI in the same invocation so
 each ratio comes from one run on the same (shared) machine; the scan benchmark and callgrind use
 bench/script_scan_bench. Trees are generated once into BUILD_DIR/bench-trees and reused.
+
+BENCH_BASELINE=/path/to/an/older/alembic_exporter adds that binary as one more command to every
+`status` comparison (same hyperfine invocation), for before/after measurements of a change.
 """
 
 import json
@@ -19,8 +22,10 @@ from harness.pg_cluster import PostgresCluster
 
 import long_lived_tree
 
-# Revisions per tree, and hyperfine warmups/runs for the commands that read it.
-DATABASE_TREES = {50: (3, 20), 500: (3, 20), 5000: (1, 5)}
+# Revisions per tree, and hyperfine warmups/runs for the commands that read it (the alembic CLI
+# took 70-165 s per run at 10 000 revisions on the shared 2-core machine).
+DATABASE_TREES = {50: (3, 20), 500: (3, 20), 5000: (1, 5), 10000: (1, 3)}
+OFFLINE_TREE = 500
 SCAN_TREES = (1000, 10000)
 CALLGRIND_SCAN_TREE = 1000
 SCAN_REPETITIONS = 30
@@ -66,12 +71,50 @@ def hyperfine(name, commands, warmup, runs, results_dir):
     return {result["command"]: (result["median"], result["min"]) for result in results}
 
 
+def alembic_pending(start):
+    """`alembic upgrade START:heads --sql`: the migrations `upgrade heads` would apply from START
+    (a shell word), as offline SQL (offline mode cannot read the database, so the operator gives
+    the start)."""
+    return f"{alembic_cli('upgrade')} {start}:heads --sql"
+
+
+# What an operator types to learn what `status` tells: the database's revision, the heads, and
+# the pending migrations from that revision (the first word of `alembic current`'s line).
+ALEMBIC_STATUS = (f'current=$({alembic_cli("current")}) && echo "$current" && '
+                  f'{alembic_cli("heads")} && ' + alembic_pending('"${current%% *}"'))
+ALEMBIC_STATUS_LABEL = "alembic current; alembic heads; alembic upgrade <current>:heads --sql"
+UPGRADE_LINE = re.compile(r"^-- Running upgrade .* -> (\w+)$", re.MULTILINE)
+
+
 def expect_exit(command, code, needle):
-    """hyperfine ignores exit codes (status exits 1 when behind): check each command once first."""
+    """hyperfine ignores exit codes (status exits 1 when behind): check each command once first.
+    Returns the command's output."""
     result = subprocess.run(command, shell=True, capture_output=True, text=True)
     if result.returncode != code or needle not in result.stdout:
         raise SystemExit(f"unexpected result of {command} (exit {result.returncode}, wanted "
                          f"{code} and {needle!r}):\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def expect_same_pending(exporter_output, alembic_output):
+    """The migrations alembic's offline SQL runs are exactly the exporter's pending ones, in the
+    same order."""
+    pending = [revision["revision"]
+               for revision in json.loads(exporter_output)["components"][0]["pending_revisions"]]
+    upgraded = UPGRADE_LINE.findall(alembic_output)
+    if pending != upgraded:
+        raise SystemExit(f"alembic upgrades {upgraded}, but status reports pending {pending}")
+    return len(pending)
+
+
+def with_baseline(exporter_label, exporter_command, exporter):
+    """The exporter's command, and the same command run by BENCH_BASELINE when that is set."""
+    commands = {exporter_label: exporter_command}
+    baseline = os.environ.get("BENCH_BASELINE")
+    if baseline:
+        commands[f"{exporter_label} (baseline)"] = exporter_command.replace(
+            shlex.quote(exporter), shlex.quote(os.path.abspath(baseline)), 1)
+    return commands
 
 
 TIMING_HEADER = ["| command | median | ratio | min | ratio of mins |", "|---|---:|---:|---:|---:|"]
@@ -87,9 +130,11 @@ def ratio_rows(timings, exporter_label):
 
 
 def database_benchmarks(exporter, trees, results_dir):
-    lines = ["## 1. `status` against PostgreSQL vs `alembic current` + `alembic heads`", "",
+    lines = ["## 1. `status` against PostgreSQL vs `alembic current` + `alembic heads` + "
+             "`alembic upgrade <current>:heads --sql`", "",
              "Database stamped by the real `alembic stamp` 5 revisions behind the single head; "
-             "`status` exits 1 (behind), checked before timing.", ""]
+             "`status` exits 1 (behind), checked before timing, and the revisions alembic's "
+             "offline SQL upgrades are checked to be exactly `status`'s pending ones.", ""]
     with PostgresCluster() as cluster:
         for size, (warmup, runs) in DATABASE_TREES.items():
             shape = trees[size]
@@ -100,16 +145,16 @@ def database_benchmarks(exporter, trees, results_dir):
             project.stamp(shape["tail_start"])
             exporter_command = in_project(shape, shlex.join([exporter, "status", "--output",
                                                              "json"]))
-            alembic_command = in_project(shape, f"{alembic_cli('current')}; "
-                                                f"{alembic_cli('heads')}")
-            expect_exit(exporter_command, 1, shape["tail_start"])
-            expect_exit(alembic_command, 0, shape["head"])
+            alembic_command = in_project(shape, ALEMBIC_STATUS)
+            pending = expect_same_pending(expect_exit(exporter_command, 1, shape["tail_start"]),
+                                          expect_exit(alembic_command, 0, shape["head"]))
             medians = hyperfine(f"status_database_{size}",
-                                {"alembic_exporter status": exporter_command,
-                                 "alembic current; alembic heads": alembic_command},
+                                {**with_baseline("alembic_exporter status", exporter_command,
+                                                 exporter),
+                                 ALEMBIC_STATUS_LABEL: alembic_command},
                                 warmup, runs, results_dir)
             lines += [f"### {size} revisions ({shape['merges']} merges, {shape['depends_on']} "
-                      f"depends_on; warmup {warmup}, {runs} runs)", "",
+                      f"depends_on, {pending} pending; warmup {warmup}, {runs} runs)", "",
                       *TIMING_HEADER,
                       *ratio_rows(medians, "alembic_exporter status"), ""]
     return lines
@@ -119,14 +164,17 @@ def offline_benchmark(exporter, shape, results_dir):
     exporter_command = shlex.join([exporter, "status", "--script-location",
                                    shape["script_location"], "--current", shape["tail_start"],
                                    "--output", "json"])
-    alembic_command = in_project(shape, f"{alembic_cli('heads')}; {alembic_cli('history')}")
-    expect_exit(exporter_command, 1, shape["head"])
-    expect_exit(alembic_command, 0, shape["head"])
-    medians = hyperfine("status_current_500", {
-        "alembic_exporter status --current": exporter_command,
-        "alembic heads; alembic history": alembic_command}, 3, 20, results_dir)
-    return ["## 2. `status --current` (no database) vs `alembic heads` + `alembic history`", "",
-            f"{shape['revisions']} revisions; warmup 3, 20 runs.", "",
+    alembic_command = in_project(
+        shape, f"{alembic_cli('heads')} && {alembic_pending(shlex.quote(shape['tail_start']))}")
+    pending = expect_same_pending(expect_exit(exporter_command, 1, shape["head"]),
+                                  expect_exit(alembic_command, 0, shape["head"]))
+    medians = hyperfine(f"status_current_{shape['revisions']}", {
+        **with_baseline("alembic_exporter status --current", exporter_command, exporter),
+        "alembic heads; alembic upgrade <rev>:heads --sql": alembic_command}, 3, 20, results_dir)
+    return ["## 2. `status --current <rev>` (no database) vs `alembic heads` + "
+            "`alembic upgrade <rev>:heads --sql`", "",
+            f"{shape['revisions']} revisions, {pending} pending from `<rev>` (checked equal); "
+            "warmup 3, 20 runs.", "",
             *TIMING_HEADER,
             *ratio_rows(medians, "alembic_exporter status --current"), ""]
 
@@ -178,7 +226,7 @@ def callgrind_benchmarks(exporter, scan_bench, trees, results_dir):
         "--toggle-collect=*ScriptDirectory::scan*")
     scan_process = callgrind_instructions(
         [scan_bench, "--cold-once", scan_tree["versions"]], results_dir, "scan_process")
-    status_tree = trees[500]
+    status_tree = trees[OFFLINE_TREE]
     status = callgrind_instructions(
         [exporter, "status", "--script-location", status_tree["script_location"], "--current",
          status_tree["tail_start"], "--output", "json"], results_dir, "status_current")
@@ -188,7 +236,7 @@ def callgrind_benchmarks(exporter, scan_bench, trees, results_dir):
             f"{scan_only:,} |",
             f"| whole `script_scan_bench --cold-once`, {CALLGRIND_SCAN_TREE} revisions | "
             f"{scan_process:,} |",
-            f"| whole `status --current`, 500 revisions | {status:,} |", ""]
+            f"| whole `status --current`, {OFFLINE_TREE} revisions | {status:,} |", ""]
 
 
 def main():
@@ -207,7 +255,7 @@ def main():
 
     lines = ["# Results", "", *(f"* {line}" for line in machine()), ""]
     lines += database_benchmarks(exporter, trees, results_dir)
-    lines += offline_benchmark(exporter, trees[500], results_dir)
+    lines += offline_benchmark(exporter, trees[OFFLINE_TREE], results_dir)
     lines += scan_benchmarks(scan_bench, trees, results_dir)
     lines += callgrind_benchmarks(exporter, scan_bench, trees, results_dir)
     report = "\n".join(lines)

@@ -42,18 +42,20 @@ void AlembicCollector::check(Done done) {
   const auto started = std::chrono::steady_clock::now();
   // The scan is synchronous: an unchanged tree costs a few stat calls, and a check must see the
   // scripts as they are when it starts.
-  auto scan = std::make_shared<const ScriptDirectoryScan>(scripts_.scan());
   if (!reader_) {
     const DatabaseReading reading = VersionTableContents{
         settings_.current_override.value_or(std::vector<std::string>{}), false};
-    asio::post(io_, [status = finish(*scan, reading, started), done = std::move(done)]() mutable {
-      done(std::move(status));
-    });
+    asio::post(io_, [status = finish(scripts_.scan(), reading, started),
+                     done = std::move(done)]() mutable { done(std::move(status)); });
     return;
   }
+  // The read starts first, so that connecting (the server starting a backend, authenticating)
+  // overlaps the scan; its result arrives through the io_context, after the scan below.
+  auto scan = std::make_shared<ScriptDirectoryScan>();
   reader_->read([this, scan, started, done = std::move(done)](postgres::ReadOutcome outcome) {
     done(finish(*scan, to_reading(outcome), started));
   });
+  *scan = scripts_.scan();
 }
 
 void AlembicCollector::cancel() {

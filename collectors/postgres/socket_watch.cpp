@@ -33,10 +33,14 @@ asio::error_code SocketWatch::follow(int libpq_socket) {
   return {};
 }
 
-void SocketWatch::wait(Direction direction, std::function<void(asio::error_code)> ready) {
+bool SocketWatch::ready_now(Direction direction) {
   pollfd probe{descriptor_.native_handle(),
                static_cast<short>(direction == Direction::read ? POLLIN : POLLOUT), 0};
-  if (::poll(&probe, 1, 0) > 0) {
+  return ::poll(&probe, 1, 0) > 0;
+}
+
+void SocketWatch::wait(Direction direction, std::function<void(asio::error_code)> ready) {
+  if (ready_now(direction)) {
     asio::post(io_, [ready = std::move(ready)] { ready({}); });
     return;
   }

@@ -22,6 +22,9 @@ class SocketWatch {
   /// one watched (compared by inode: a new socket may reuse the old descriptor number).
   asio::error_code follow(int libpq_socket);
 
+  /// Whether the socket is ready for `direction` now (a poll that does not wait).
+  bool ready_now(Direction direction);
+
   /// Calls `ready` once the socket is ready for `direction` or the wait failed. Level-triggered:
   /// Asio's epoll reactor is edge-triggered and libpq may leave data it has not read in the
   /// socket, so a socket that is ready already completes at once (through the io_context).

@@ -161,8 +161,14 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
       connect_failed(connection_failure());
       return;
     }
-    // libpq's documented start: behave as if PQconnectPoll had asked to wait for writing.
-    continue_connect(PGRES_POLLING_WRITING);
+    // libpq's documented start: behave as if PQconnectPoll had asked to wait for writing. A
+    // unix-socket or loopback connection is usually writable at once: then poll libpq now rather
+    // than through the io_context, so the startup packet is on its way when read() returns and the
+    // server starts its backend while the caller works (a check scans its scripts meanwhile).
+    if (!watch_socket()) return;
+    continue_connect(socket_.ready_now(SocketWatch::Direction::write)
+                         ? PQconnectPoll(connection_.get())
+                         : PGRES_POLLING_WRITING);
   }
 
   void continue_connect(PostgresPollingStatusType status) {
