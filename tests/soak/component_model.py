@@ -71,6 +71,12 @@ class ComponentModel:
         path = self.revision_file(revision)
         with open(path) as handle:
             original = handle.read()
+        try:  # Python itself is the judge of what breaks the file
+            compile(original + damage, path, "exec")
+        except SyntaxError:
+            pass
+        else:
+            raise ValueError(f"{damage!r} does not break {path}")
         _replace(path, original + damage)
         self.broken_file = (path, original)
 

@@ -11,7 +11,8 @@ revisions (c15..c19 start two behind). The password reaches the daemon three way
 Cycle n, with a, b, c the components 3n, 3n+1, 3n+2 (mod 20):
   1. a: DROP TABLE alembic_version; b: `alembic downgrade -1` when up to date, else
      `alembic upgrade +1`; c: `alembic revision` (one more pending)
-  2. c: the new revision file broken (unterminated string or unexpected indent)
+  2. c: the new revision file broken (an unterminated string or an unexpected indent, both
+     checked to be a SyntaxError for Python itself)
   3. kill -9 of the postmaster (every component unreachable, but c stays script_error)
   4. PostgreSQL started again: crash recovery, same port
   5. a: `alembic stamp` recreates the version table; c: its file fixed
@@ -62,7 +63,7 @@ RSS_MARGIN_KIB = 2048
 RSS_MARGIN_FRACTION = 0.10
 SUCCESSFUL = "alembic_exporter_config_last_reload_successful"
 SUCCESS_TIME = "alembic_exporter_config_last_reload_success_timestamp_seconds"
-BREAKS = ('\nbroken = "unterminated\n', "\n    indented = 1\n")
+BREAKS = ('\nbroken = "unterminated\n', "\nbroken = 1\n    indented = 2\n")
 
 
 class SoakFailure(AssertionError):
