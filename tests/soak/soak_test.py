@@ -22,7 +22,8 @@ Cycle n, with a, b, c the components 3n, 3n+1, 3n+2 (mod 20):
 
 After each step it waits until /metrics shows, for every configured component, the state that
 `component_model.py` computes from what the soak did (and, for the components the step touched,
-a check that ended after the step began). Then the lines the daemon logged since the previous
+a check that started after their change: alembic_last_check_timestamp_seconds minus
+alembic_check_duration_seconds). Then the lines the daemon logged since the previous
 step must be exactly the model's transitions, each once, at the right level, plus the expected
 reload lines and nothing else; alembic_status, alembic_up, alembic_pending_migrations,
 alembic_current_revisions_count, alembic_heads_count, alembic_script_revisions, the reload
@@ -129,16 +130,18 @@ class Soak:
     def active(self):
         return [model for model in self.models.values() if model.active]
 
-    def settle(self, step, touched=(), since=None, other_lines=(), timeout=45):
-        """Waits for the model's states, then checks the log lines since the previous step
-        (transitions and `other_lines`, a list of (prefix, fragment)) and the metrics."""
+    def settle(self, step, changed=None, other_lines=(), timeout=45):
+        """Waits for the model's states and, for each component in `changed` ({name: time of
+        its change}), a check that started after its change; then checks the log lines since
+        the previous step (transitions, and `other_lines`: a list of (prefix, fragment)) and
+        the metrics."""
         self.counts["steps"] += 1
         deadline = time.monotonic() + timeout
         while True:
             check(self.daemon.process.poll() is None,
                   f"{step}: the daemon exited with {self.daemon.process.returncode}")
             metrics = self.daemon.metrics()
-            waiting = self.unsettled(metrics, touched, since)
+            waiting = self.unsettled(metrics, changed or {})
             if not waiting:
                 break
             if time.monotonic() > deadline:
@@ -150,7 +153,7 @@ class Soak:
         self.check_metrics(step, self.daemon.metrics())
         self.check_no_password(step)
 
-    def unsettled(self, metrics, touched, since):
+    def unsettled(self, metrics, changed):
         """What still differs from the model: [(component, what)]."""
         waiting = []
         for model in self.active():
@@ -159,15 +162,18 @@ class Soak:
                 waiting.append((model.name, state))
             elif sample(metrics, "alembic_up", component=model.name) != float(self.server_up):
                 waiting.append((model.name, f"alembic_up {float(self.server_up)}"))
-            elif model.name in touched and sample(
-                    metrics, "alembic_last_check_timestamp_seconds",
-                    component=model.name) < since:
-                waiting.append((model.name, "a check after the step"))
+            elif model.name in changed and check_started(metrics, model.name) <= changed[
+                    model.name]:
+                waiting.append((model.name, "a check after its change"))
         if sample(metrics, SUCCESSFUL) != self.reload_successful:
             waiting.append(("config", f"reload successful {self.reload_successful}"))
         elif not self.reload_time_ok(sample(metrics, SUCCESS_TIME)):
             waiting.append(("config", "reload success time"))
         return waiting
+
+    def all_changed(self):
+        now = time.time()
+        return {model.name: now for model in self.active()}
 
     def check_transitions(self, step, transitions):
         expected = collections.Counter()
@@ -242,41 +248,38 @@ class Soak:
         count = len(NAMES)
         a, b, c = (self.models[NAMES[(3 * n + i) % count]] for i in range(3))
 
-        since = time.time()
+        changed = {}
         self.cluster.psql("DROP TABLE alembic_version", database=a.name)
         restore_at, a.database_at = a.database_at, None
+        changed[a.name] = time.time()
         if b.pending:
             b.project.upgrade("+1")
             b.database_at += 1
         else:
             b.project.downgrade("-1")
             b.database_at -= 1
+        changed[b.name] = time.time()
         c.add_revision(f"soak cycle {n}")
+        changed[c.name] = time.time()
         self.settle(f"cycle {n} step 1 (drop {a.name}, upgrade/downgrade {b.name}, "
-                    f"add to {c.name})", touched={a.name, b.name, c.name}, since=since)
+                    f"add to {c.name})", changed)
 
-        since = time.time()
         c.break_file(c.revisions[-1], BREAKS[n % len(BREAKS)])
-        self.settle(f"cycle {n} step 2 (break {c.name})", touched={c.name}, since=since)
+        self.settle(f"cycle {n} step 2 (break {c.name})", {c.name: time.time()})
 
-        since = time.time()
         self.cluster.crash()
         self.server_up = False
-        self.settle(f"cycle {n} step 3 (kill -9 postgres)",
-                    touched={m.name for m in self.active()}, since=since)
+        self.settle(f"cycle {n} step 3 (kill -9 postgres)", self.all_changed())
 
-        since = time.time()
         self.cluster.recover()
         self.server_up = True
-        self.settle(f"cycle {n} step 4 (postgres recovered)",
-                    touched={m.name for m in self.active()}, since=since)
+        self.settle(f"cycle {n} step 4 (postgres recovered)", self.all_changed())
 
-        since = time.time()
         a.project.stamp(a.revisions[restore_at])
         a.database_at = restore_at
         c.fix_file()
-        self.settle(f"cycle {n} step 5 (stamp {a.name}, fix {c.name})",
-                    touched={a.name, c.name}, since=since)
+        now = time.time()
+        self.settle(f"cycle {n} step 5 (stamp {a.name}, fix {c.name})", {a.name: now, c.name: now})
 
         self.good_reload(n)
         self.bad_reload(n)
@@ -287,12 +290,12 @@ class Soak:
         if removed is None:
             removed = self.models[NAMES[(7 * n + 5) % len(NAMES)]]
             removed.active = False
-            touched = set()
+            restarted = set()
         else:
             removed.active = True
-            touched = {removed.name}
+            restarted = {removed.name}
         if toggled.active:
-            touched.add(toggled.name)
+            restarted.add(toggled.name)
         toggled.interval = None if toggled.interval else TOGGLED_INTERVAL
         self.write_config()
         since = time.time()
@@ -302,7 +305,7 @@ class Soak:
         self.daemon.signal(signal.SIGHUP)
         self.settle(f"cycle {n} step 6 (good reload: {removed.name} "
                     f"{'added' if removed.active else 'removed'}, {toggled.name} interval "
-                    f"{toggled.interval or INTERVAL})", touched=touched, since=since,
+                    f"{toggled.interval or INTERVAL})", dict.fromkeys(restarted, since),
                     other_lines=[("configuration reloaded ",
                                   f"({len(self.active())} components)")])
         self.keep_reload_time()
@@ -354,6 +357,12 @@ class Soak:
                   f"{model.name}: /status current {status['current']}")
             check([r["revision"] for r in status["heads"]] == heads,
                   f"{model.name}: /status heads {status['heads']}")
+
+
+def check_started(metrics, component):
+    """When the last check of `component` started (wall clock, seconds)."""
+    return (sample(metrics, "alembic_last_check_timestamp_seconds", component=component)
+            - sample(metrics, "alembic_check_duration_seconds", component=component))
 
 
 def mib(kib):
