@@ -32,7 +32,8 @@ be in the log, /status or /; the daemon must be running.
 
 At the end: no log line during a quiet period; the real alembic's `current` and `heads` of every
 component equal to the model and to /status; descriptors and threads equal to those after
-cycle 2 (warm-up), RSS at most max(2 MiB, 10 %) above it; every scrape answered 200 within
+cycle 2 (warm-up; inotify instances apart, at most one per component, see process_usage.py),
+RSS at most max(2 MiB, 10 %) above it; every scrape answered 200 within
 100 ms and without the password; SIGTERM ends the daemon with 0. Prints the figures.
 """
 
@@ -89,6 +90,15 @@ class Soak:
         self.reload_successful = 1.0
         self.reload_time_ok = lambda seconds: True  # until the first reading
         self.counts = collections.Counter()
+        self.timeline = []  # (time.time(), kind of step) as each step begins
+
+    def mark(self, kind):
+        self.timeline.append((time.time(), kind))
+
+    def step_at(self, when):
+        """The kind of step under way at `when`."""
+        return next((kind for started, kind in reversed(self.timeline) if started <= when),
+                    "start")
 
     # -- setup ----------------------------------------------------------------------------
 
@@ -249,6 +259,7 @@ class Soak:
         a, b, c = (self.models[NAMES[(3 * n + i) % count]] for i in range(3))
 
         changed = {}
+        self.mark("1 drop, upgrade/downgrade, add")
         self.cluster.psql("DROP TABLE alembic_version", database=a.name)
         restore_at, a.database_at = a.database_at, None
         changed[a.name] = time.time()
@@ -264,17 +275,21 @@ class Soak:
         self.settle(f"cycle {n} step 1 (drop {a.name}, upgrade/downgrade {b.name}, "
                     f"add to {c.name})", changed)
 
+        self.mark("2 break")
         c.break_file(c.revisions[-1], BREAKS[n % len(BREAKS)])
         self.settle(f"cycle {n} step 2 (break {c.name})", {c.name: time.time()})
 
+        self.mark("3 kill -9")
         self.cluster.crash()
         self.server_up = False
         self.settle(f"cycle {n} step 3 (kill -9 postgres)", self.all_changed())
 
+        self.mark("4 recover")
         self.cluster.recover()
         self.server_up = True
         self.settle(f"cycle {n} step 4 (postgres recovered)", self.all_changed())
 
+        self.mark("5 stamp, fix")
         a.project.stamp(a.revisions[restore_at])
         a.database_at = restore_at
         c.fix_file()
@@ -297,6 +312,7 @@ class Soak:
         if toggled.active:
             restarted.add(toggled.name)
         toggled.interval = None if toggled.interval else TOGGLED_INTERVAL
+        self.mark("6 good reload")
         self.write_config()
         since = time.time()
         previous = sample(self.daemon.metrics(), SUCCESS_TIME)
@@ -327,6 +343,7 @@ class Soak:
 
     def bad_reload(self, n):
         what, extra_components, trailer, fragment = self.bad_configs()[n % 5]
+        self.mark("7 bad reload")
         self.write_config(extra_components, trailer)
         self.reload_successful = 0.0
         self.daemon.signal(signal.SIGHUP)
@@ -390,15 +407,17 @@ def run(cycles):
             soak.cycle(n)
             line = f"soak: cycle {n + 1}/{cycles} {time.monotonic() - cycle_started:.1f} s"
             if all(model.active for model in soak.models.values()):
+                soak.mark("usage sample")
                 with scraper.paused():
                     now = steady_usage(pid)
                 warm = warm or (now if n >= 1 else None)
-                line += (f", fds {now['fds']}, RSS {mib(now['rss_kib']):.1f} MiB, "
-                         f"threads {now['threads']}")
+                line += (f", fds {now['fds']} + {now['inotify']} inotify, "
+                         f"RSS {mib(now['rss_kib']):.1f} MiB, threads {now['threads']}")
             print(line + f", scrapes {len(scraper.latencies)}", flush=True)
         cycles_seconds = time.monotonic() - cycles_started
         if not all(model.active for model in soak.models.values()):
             soak.good_reload(cycles)  # adds the removed component back
+        soak.mark("end")
         soak.quiet_period()
         with scraper.paused():
             end = steady_usage(pid)
@@ -416,8 +435,16 @@ def run(cycles):
               f"{soak.counts['good reloads']} good and {soak.counts['bad reloads']} bad reloads")
         print(f"soak: {figures['scrapes']} scrapes, p50 {figures['p50_ms']:.1f} ms, "
               f"p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms, "
-              f"{figures['over_100ms']} over 100 ms, {figures['failures']} not 200")
-        print(f"soak: fds {warm['fds']} -> {end['fds']}, threads {warm['threads']} -> "
+              f"{figures['over_100ms']} over 100 ms, {figures['failures']} not 200; "
+              f"the scraper's 10 ms pauses that took >= 100 ms: {figures['stalled_sleeps']}")
+        if scraper.slow:
+            by_step = collections.Counter(soak.step_at(when) for when, *_ in scraper.slow)
+            print(f"soak: scrapes >= 100 ms by step: {dict(sorted(by_step.items()))}")
+            for when, connect, headers, total in sorted(scraper.slow, key=lambda s: -s[3])[:5]:
+                print(f"soak:   {1000 * total:.0f} ms ({soak.step_at(when)}): connected after "
+                      f"{1000 * connect:.0f} ms, headers after {1000 * headers:.0f} ms")
+        print(f"soak: fds without inotify {warm['fds']} -> {end['fds']}, inotify instances "
+              f"{warm['inotify']} -> {end['inotify']}, threads {warm['threads']} -> "
               f"{end['threads']}, RSS {mib(warm['rss_kib']):.1f} -> {mib(end['rss_kib']):.1f} MiB "
               f"(after cycle 2 -> end); SIGTERM exit {code} in {stop_seconds:.2f} s")
         print(f"soak: load average {os.getloadavg()}", flush=True)
@@ -425,6 +452,7 @@ def run(cycles):
         check(figures["over_100ms"] == 0, f"{figures['over_100ms']} scrapes took 100 ms or more")
         check(figures["leaks"] == 0, f"the password was in {figures['leaks']} scrapes")
         check(end["fds"] == warm["fds"], "open descriptors changed")
+        check(end["inotify"] <= len(NAMES), "more inotify instances than components")
         check(end["threads"] == warm["threads"], "threads changed")
         margin = max(RSS_MARGIN_KIB, RSS_MARGIN_FRACTION * warm["rss_kib"])
         check(end["rss_kib"] <= warm["rss_kib"] + margin,
