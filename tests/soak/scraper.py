@@ -11,6 +11,8 @@ import http.client
 import threading
 import time
 
+SLOW_SECONDS = 0.1  # the soak's bound for a scrape
+
 
 class Target:
     """What the scrapes of one server gave."""
@@ -20,7 +22,7 @@ class Target:
         self.port = port
         self.latencies = []
         self.failures = []  # (time.time(), status or exception text, seconds)
-        self.slow = []  # (time.time(), seconds to connect, to the headers, in all) of >= 100 ms
+        self.slow = []  # (time.time(), seconds to connect, to the headers, in all) if slow
         self.leaks = 0
 
     def summary(self):
@@ -55,7 +57,7 @@ class Scraper(threading.Thread):
                     self._scrape(target)
             started = time.perf_counter()
             time.sleep(self.pause_seconds)
-            if time.perf_counter() - started >= 0.1:
+            if time.perf_counter() - started >= SLOW_SECONDS:
                 self.stalled_sleeps += 1
 
     def _scrape(self, target):
@@ -76,7 +78,7 @@ class Scraper(threading.Thread):
             connection.close()
         seconds = time.perf_counter() - started
         target.latencies.append(seconds)
-        if seconds >= 0.1:
+        if seconds >= SLOW_SECONDS:
             target.slow.append((time.time(), connected - started, headers - started, seconds))
         if status != 200:
             target.failures.append((time.time(), status, seconds))

@@ -63,7 +63,6 @@ NAMES = [f"c{i:02d}" for i in range(20)]
 START_BEHIND = NAMES[15:]
 INTERVAL = "1s"
 TOGGLED_INTERVAL = "700ms"
-LATENCY_LIMIT = 0.1
 RSS_MARGIN_KIB = 2048
 RSS_MARGIN_FRACTION = 0.10
 SUCCESSFUL = "alembic_exporter_config_last_reload_successful"
@@ -111,7 +110,8 @@ class Soak:
         projects = build_projects(self.root, {name: self.cluster for name in NAMES},
                                   behind=START_BEHIND)
         for name, project in projects.items():
-            self.models[name] = ComponentModel(name, project, 0 if name in START_BEHIND else 2)
+            at = 0 if name in START_BEHIND else len(project.revisions) - 1
+            self.models[name] = ComponentModel(name, project, at)
 
     def component_yaml(self, model):
         index = NAMES.index(model.name)
