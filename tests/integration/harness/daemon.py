@@ -29,6 +29,7 @@ class ExporterDaemon:
         self.process = None
         self.port = None
         self._log = tempfile.NamedTemporaryFile(prefix="alembic-exporter-log-", delete=False)
+        self.log_path = self._log.name
 
     def __enter__(self):
         self.start()

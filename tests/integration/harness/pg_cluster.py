@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
 SUPERUSER = "postgres"
@@ -35,6 +36,29 @@ def _as_server_user(command):
 
 def _exit_on_sigterm(signum, frame):
     sys.exit(128 + signum)
+
+
+def _children(pid):
+    """pids of the processes whose parent is `pid`."""
+    children = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):  # exited meanwhile
+            continue
+        if fields[1] == str(pid):
+            children.append(int(entry))
+    return children
+
+
+def _alive(pid):
+    """False once `pid` has exited, even while it waits to be reaped (a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 class PostgresCluster:
@@ -94,19 +118,22 @@ class PostgresCluster:
     def _start_server(self):
         for attempt in range(5):
             self.port = self.port or free_port()
-            options = (f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-                       "-c fsync=off -c full_page_writes=off -c synchronous_commit=off")
-            options += "".join(f" -c {key}={value}" for key, value in self.settings.items())
-            started = subprocess.run(
-                _as_server_user([f"{PG_BIN}/pg_ctl", "-D", self.data_dir, "-l", self.log_file,
-                                 "-w", "-t", "30", "-o", options, "start"]),
-                capture_output=True, text=True)
+            started = self._pg_ctl_start()
             if started.returncode == 0:
                 self._running = True
                 return
             self.port = None  # another process took the port between probe and bind
             time.sleep(0.1 * (attempt + 1))
         raise RuntimeError(f"postgres did not start: {started.stderr}\n{self._log_tail()}")
+
+    def _pg_ctl_start(self):
+        options = (f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
+                   "-c fsync=off -c full_page_writes=off -c synchronous_commit=off")
+        options += "".join(f" -c {key}={value}" for key, value in self.settings.items())
+        return subprocess.run(
+            _as_server_user([f"{PG_BIN}/pg_ctl", "-D", self.data_dir, "-l", self.log_file,
+                             "-w", "-t", "30", "-o", options, "start"]),
+            capture_output=True, text=True)
 
     def stop(self, mode="fast"):
         if self._running:
@@ -117,6 +144,35 @@ class PostgresCluster:
     def restart(self):
         self.stop()
         self._start_server()
+
+    def crash(self):
+        """kill -9 of the postmaster, as a crash would do it; returns once the postmaster and the
+        server processes it had started have exited (they notice its death by themselves)."""
+        with open(os.path.join(self.data_dir, "postmaster.pid")) as handle:
+            postmaster = int(handle.readline())
+        processes = [postmaster, *_children(postmaster)]
+        os.kill(postmaster, signal.SIGKILL)
+        self._running = False
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in processes):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server processes still alive 30 s after kill -9: {processes}")
+            time.sleep(0.02)
+
+    def recover(self, timeout=30):
+        """Starts the server again after `crash()` on the same port (crash recovery). Retries
+        while the new postmaster still finds the old one's lock file or shared memory in use:
+        the killed processes are only reaped by init a moment after they exited."""
+        deadline = time.monotonic() + timeout
+        while True:
+            started = self._pg_ctl_start()
+            if started.returncode == 0:
+                self._running = True
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"postgres did not recover: {started.stderr}\n"
+                                   f"{self._log_tail()}")
+            time.sleep(0.1)
 
     def remove(self):
         if self.directory is None:
@@ -142,7 +198,10 @@ class PostgresCluster:
         return f"postgresql://{user}@/{database}?host={self.socket_dir}&port={self.port}"
 
     def sqlalchemy_url(self, database, user=SUPERUSER):
-        """A URL for the real alembic (psycopg2 over the cluster's unix socket)."""
+        """A URL for the real alembic (psycopg2 over the cluster's unix socket), with the
+        superuser's password when the cluster has one."""
+        if user == SUPERUSER and self.password is not None:
+            user = f"{user}:{urllib.parse.quote(self.password, safe='')}"
         return (f"postgresql+psycopg2://{user}@/{database}"
                 f"?host={self.socket_dir}&port={self.port}")
 
