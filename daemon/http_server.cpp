@@ -7,6 +7,7 @@
 #include <string_view>
 #include <thread>
 
+#include "allocator_tuning.hpp"
 #include "basic_auth.hpp"
 #include "civetweb_ssl_loader.hpp"
 #include "exposition.hpp"
@@ -141,15 +142,20 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
     } else if (path == "/status") {
       send(connection, 200, "application/json",
            render_status_json(statuses(*sources_.snapshots->load())));
-    } else if (path == "/healthz") {
-      const bool healthy = sources_.healthy();
-      send(connection, healthy ? 200 : 503, plain_text, healthy ? "ok\n" : "event loop stalled\n");
     } else if (path == "/") {
       send(connection, 200, "text/html; charset=utf-8",
            render_landing_page(*sources_.snapshots->load()));
+    } else if (path == "/healthz") {
+      const bool healthy = sources_.healthy();
+      send(connection, healthy ? 200 : 503, plain_text, healthy ? "ok\n" : "event loop stalled\n");
+      return;
     } else {
       send(connection, 404, plain_text, "Not Found\n");
+      return;
     }
+    // The page was built from the whole snapshot: with many components, megabytes of
+    // temporaries just freed on this worker's arena.
+    return_free_memory();
   }
 
   HttpSources sources_;

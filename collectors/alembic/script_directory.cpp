@@ -255,24 +255,27 @@ ScriptDirectoryScan ScriptDirectory::scan() {
   std::vector<Revision> revisions;
   revisions.reserve(listing.files.size());
   for (const auto& file : listing.files) {
-    auto cached = cache_.find(file.path);
+    const auto cached = cache_.find(file.path);
+    std::variant<Revision, ScriptFinding> outcome;
     if (cached == cache_.end() || !(cached->second.stamp == file.stamp)) {
       auto text = read_file(directory_of(file, directories), name_of(file), file.stamp.size);
-      FileOutcome outcome =
-          std::holds_alternative<std::string>(text)
-              ? read_revision_text(file.path, std::get<std::string>(text))
-              : FileOutcome(ScriptFinding{
-                    ScriptFinding::Kind::unreadable_file, file.path, 0, 0,
-                    "cannot read file: " + std::string(std::strerror(std::get<int>(text)))});
+      outcome = std::holds_alternative<std::string>(text)
+                    ? read_revision_text(file.path, std::get<std::string>(text))
+                    : ScriptFinding{
+                          ScriptFinding::Kind::unreadable_file, file.path, 0, 0,
+                          "cannot read file: " + std::string(std::strerror(std::get<int>(text)))};
       ++result.files_parsed;
-      cached = cache.emplace(file.path, CachedFile{file.stamp, std::move(outcome)}).first;
+    } else if (const auto* index = std::get_if<std::size_t>(&cached->second.outcome)) {
+      outcome = last_scan_.graph->revisions()[*index];
     } else {
-      cached = cache.emplace(file.path, std::move(cached->second)).first;
+      outcome = std::get<ScriptFinding>(cached->second.outcome);
     }
-    if (const auto* revision = std::get_if<Revision>(&cached->second.outcome)) {
-      revisions.push_back(*revision);
+    if (auto* revision = std::get_if<Revision>(&outcome)) {
+      cache.emplace(file.path, CachedFile{file.stamp, revisions.size()});
+      revisions.push_back(std::move(*revision));
     } else {
-      result.findings.push_back(std::get<ScriptFinding>(cached->second.outcome));
+      result.findings.push_back(std::get<ScriptFinding>(outcome));
+      cache.emplace(file.path, CachedFile{file.stamp, std::move(std::get<ScriptFinding>(outcome))});
     }
   }
 

@@ -93,11 +93,12 @@ class ScriptDirectory {
   };
   /// The directories a listing opened, kept open to read its files relative to them.
   using OpenDirectories = std::vector<std::unique_ptr<DIR, int (*)(DIR*)>>;
-  /// What one file gave: a revision, or a finding about it.
-  using FileOutcome = std::variant<Revision, ScriptFinding>;
+  /// What one file gave: its revision's index in the last graph's `revisions()` (kept there
+  /// only, not a second copy: with hundreds of components the copies added up), or a finding.
+  using CachedOutcome = std::variant<std::size_t, ScriptFinding>;
   struct CachedFile {
     FileStamp stamp;
-    FileOutcome outcome;
+    CachedOutcome outcome;
   };
 
   /// Lists the locations and watches every directory listed in `watch`.
