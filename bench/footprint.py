@@ -282,13 +282,14 @@ def main():
                     if code != 0:
                         print(f"footprint: daemon of {run_.count} exited {code}:\n"
                               f"{run_.daemon.log()[-2000:]}", file=sys.stderr)
+                text = report(runs, args, machine_lines, loads, extras, postgres)
+            # Before removing the cluster: deleting a thousand databases' files can take minutes.
+            name = f"footprint-{args.interval:g}s-{'-'.join(map(str, args.components))}.md"
+            with open(os.path.join(results_dir, name), "w") as handle:
+                handle.write(text)
+            print(text, flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    text = report(runs, args, machine_lines, loads, extras, postgres)
-    name = f"footprint-{args.interval:g}s-{'-'.join(map(str, args.components))}.md"
-    with open(os.path.join(results_dir, name), "w") as handle:
-        handle.write(text)
-    print(text)
 
 
 if __name__ == "__main__":
