@@ -9,8 +9,9 @@ Every SAMPLE_SECONDS the sampler reads /proc/<pid>/{status,stat,fd}; every SCRAP
 scrapes /metrics as Prometheus would, and keeps each new check's `alembic_check_duration_seconds`
 (a check is new when its `alembic_last_check_timestamp_seconds` moved). CPU % is of one core over
 the steady window, which starts `--warmup` seconds after the daemon started (excluding start-up
-and the first round of checks). Prints Markdown and writes it to
-BUILD_DIR/bench-results/footprint.md.
+and the first round of checks); "first round" is when a scrape first showed every component.
+Prints Markdown and writes it to BUILD_DIR/bench-results/footprint-<interval>s-<counts>.md.
+Run with /usr/bin/python3 (Debian's alembic and psycopg2).
 """
 
 import argparse
