@@ -108,7 +108,7 @@ void App::start_component(const config::ComponentConfig& component) {
     status.detail = *error;
     status.expected_heads = static_cast<std::size_t>(component.expected_heads);
     status.checked_at = std::chrono::system_clock::now();
-    components_.push_back({component, nullptr});
+    components_.push_back({component, nullptr, nullptr});
     on_result(std::move(status));
     return;
   }
@@ -116,7 +116,9 @@ void App::start_component(const config::ComponentConfig& component) {
       io_, std::move(std::get<std::unique_ptr<Collector>>(made)), component.interval,
       [this](ComponentStatus status) { on_result(std::move(status)); });
   ComponentRunner& started = *runner;
-  components_.push_back({component, std::move(runner)});
+  const auto history = history_.find(component.name);  // a component changed by a reload
+  components_.push_back(
+      {component, std::move(runner), history == history_.end() ? nullptr : history->second});
   started.start();
 }
 
@@ -129,6 +131,7 @@ void App::on_result(ComponentStatus status) {
   HistoryStep step = record_check(previous == history_.end() ? nullptr : previous->second.get(),
                                   std::move(status), component->config.interval);
   history_[name] = step.snapshot;
+  component->latest = step.snapshot;
   if (step.transition) logger_.write(transition_entry(*step.transition));
   publish();
   if (ready_ && step.transition) {
@@ -139,10 +142,9 @@ void App::on_result(ComponentStatus status) {
 
 void App::publish() {
   auto snapshot = std::make_shared<Snapshot>();
+  snapshot->components.reserve(components_.size());
   for (const auto& component : components_) {
-    if (const auto found = history_.find(component.config.name); found != history_.end()) {
-      snapshot->components.push_back(found->second);
-    }
+    if (component.latest) snapshot->components.push_back(component.latest);
   }
   snapshot->config_reload_successful = config_reload_successful_;
   snapshot->config_reload_success_time = config_reload_success_time_;

@@ -1,5 +1,6 @@
 #include "exposition_cache.hpp"
 
+#include "allocator_tuning.hpp"
 #include "exposition.hpp"
 #include "gzip.hpp"
 
@@ -14,6 +15,9 @@ std::shared_ptr<const std::string> ExpositionCache::body(
     text_ = std::make_shared<const std::string>(exposition_text(*snapshot));
     gzip_.reset();
     snapshot_ = snapshot;
+    // With many components the rendering just freed megabytes of temporaries on this thread's
+    // arena; scrapes served from the cache allocate nothing and need no trim.
+    return_free_memory();
   }
   if (!gzip) return text_;
   if (!gzip_) gzip_ = std::make_shared<const std::string>(gzip_compress(*text_));

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <thread>
 
+#include "allocator_tuning.hpp"
 #include "basic_auth.hpp"
 #include "civetweb_ssl_loader.hpp"
 #include "exposition_cache.hpp"
@@ -143,18 +144,24 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
       constexpr std::string_view type = "text/plain; version=0.0.4; charset=utf-8";
       send(connection, 200, type, *body,
            gzip ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n" : "");
+      return;  // a rendering's temporaries are given back by the cache, once per snapshot
     } else if (path == "/status") {
       send(connection, 200, "application/json",
            render_status_json(statuses(*sources_.snapshots->load())));
-    } else if (path == "/healthz") {
-      const bool healthy = sources_.healthy();
-      send(connection, healthy ? 200 : 503, plain_text, healthy ? "ok\n" : "event loop stalled\n");
     } else if (path == "/") {
       send(connection, 200, "text/html; charset=utf-8",
            render_landing_page(*sources_.snapshots->load()));
+    } else if (path == "/healthz") {
+      const bool healthy = sources_.healthy();
+      send(connection, healthy ? 200 : 503, plain_text, healthy ? "ok\n" : "event loop stalled\n");
+      return;
     } else {
       send(connection, 404, plain_text, "Not Found\n");
+      return;
     }
+    // The page was built from the whole snapshot: with many components, megabytes of
+    // temporaries just freed on this worker's arena.
+    return_free_memory();
   }
 
   HttpSources sources_;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <variant>
 
+#include "allocator_tuning.hpp"
 #include "app.hpp"
 #include "exit_codes.hpp"
 #include "load_config.hpp"
@@ -71,6 +72,7 @@ int run_serve_command(std::span<const std::string_view> options, std::ostream& e
   const Logger logger(choose_log_backend(config::to_string(config.log), journal_stream),
                       !stderr_is_journal(journal_stream));
   raise_open_file_limit();
+  limit_allocator_retention();
   App app(std::move(config), std::move(web_settings), logger);
   try {
     app.run();

@@ -156,6 +156,39 @@ TEST_CASE("added and removed files are noticed") {
   CHECK(ids_of(*removed.graph) == Ids{"a1"});
 }
 
+/// Each revision as "path id<-parents: message", in load order; and each finding's path and line.
+std::vector<std::string> described(const ScriptDirectoryScan& scan) {
+  std::vector<std::string> lines;
+  for (const auto& revision : scan.graph->revisions()) {
+    std::string line = revision.path + " " + revision.id + "<-";
+    for (const auto& parent : revision.down_revisions) line += parent + ",";
+    lines.push_back(line + ": " + revision.message);
+  }
+  for (const auto& finding : scan.findings) {
+    lines.push_back("finding " + finding.path + ":" + std::to_string(finding.line));
+  }
+  return lines;
+}
+
+TEST_CASE("revisions and findings kept from earlier scans equal those read afresh") {
+  TempDir dir;
+  dir.write("versions/a1.py", revision_file("a1"));
+  dir.write("versions/b2.py", revision_file("b2", "a1"));
+  dir.write("versions/broken.py", "revision = 'x'\ndown_revision = 'a1\n");
+  dir.write("versions/c3.py", revision_file("c3", "b2"));
+  ScriptDirectory scripts({dir.path("versions")}, false);
+  scripts.scan();
+  // Every change moves the remaining revisions to other places in the load order.
+  dir.write("versions/d4.py", revision_file("d4", "c3"));
+  CHECK(scripts.scan().files_parsed == 1);
+  fs::remove(dir.path("versions/a1.py"));
+  dir.write("versions/b2.py", revision_file("b2"));
+  const ScriptDirectoryScan rescan = scripts.scan();
+  CHECK(rescan.files_parsed == 1);
+  REQUIRE(rescan.findings.size() == 1);
+  CHECK(described(rescan) == described(ScriptDirectory({dir.path("versions")}, false).scan()));
+}
+
 TEST_CASE("a version location that appears or vanishes is noticed") {
   TempDir dir;
   ScriptDirectory scripts({dir.path("versions")}, false);
