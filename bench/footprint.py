@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ from harness.daemon import ExporterDaemon
 from harness.pg_cluster import PostgresCluster, free_port
 
 import footprint_components
+from bench_report import load_average, machine, run, write_report
 
 SAMPLE_SECONDS = 5
 SCRAPE_SECONDS = 15
@@ -38,10 +38,6 @@ MIB = 1024 * 1024
 # Issue 11: RSS after 10 minutes; CPU with 1 000 components at the default interval.
 RSS_GOAL_MIB = {3: 10, 100: 10, 1000: 64}
 CPU_GOAL_PERCENT = {1000: 5.0}
-
-
-def run(command):
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
 def proc_status(pid):
@@ -125,23 +121,16 @@ class Run:
         return counts
 
 
-def machine(cluster_settings):
-    model = re.search(r"^Model name:\s*(.+)$", run(["lscpu"]), re.MULTILINE)
+def footprint_machine(cluster_settings):
     memory = re.search(r"^MemTotal:\s*(\d+) kB", open("/proc/meminfo").read(), re.MULTILINE)
     glibc = run(["ldd", "--version"]).splitlines()[0]
-    postgres = run(["dpkg-query", "-W", "-f", "${Version}", "postgresql-15"])
     limits = {name: open(f"/proc/sys/fs/inotify/{name}").read().strip()
               for name in ("max_user_instances", "max_user_watches")}
-    return [f"nproc: {run(['nproc']).strip()}, CPU: {model.group(1).strip() if model else '?'}, "
-            f"memory: {int(memory.group(1)) // 1024} MiB, kernel: {run(['uname', '-r']).strip()}",
-            f"{glibc}; postgresql-15 {postgres} (throwaway cluster, settings "
-            f"{cluster_settings})",
-            f"open files (soft/hard): {run(['sh', '-c', 'ulimit -Sn; ulimit -Hn']).split()}; "
-            f"fs.inotify: {limits}"]
-
-
-def load_average():
-    return " ".join(open("/proc/loadavg").read().split()[:3])
+    return machine("postgresql-15") + [
+        f"memory: {int(memory.group(1)) // 1024} MiB; {glibc}; throwaway cluster settings "
+        f"{cluster_settings}",
+        f"open files (soft/hard): {run(['sh', '-c', 'ulimit -Sn; ulimit -Hn']).split()}; "
+        f"fs.inotify: {limits}"]
 
 
 def write_config(path, interval, entries):
@@ -264,7 +253,7 @@ def main():
                 write_config(config, args.interval, entries)
                 runs.append(Run(count, config))
             factory.close()
-            machine_lines = machine(settings)
+            machine_lines = footprint_machine(settings)
             loads = [load_average()]
             with contextlib.ExitStack() as stack:
                 for run_ in runs:
@@ -286,9 +275,7 @@ def main():
                 text = report(runs, args, machine_lines, loads, extras, postgres)
             # Before removing the cluster: deleting a thousand databases' files can take minutes.
             name = f"footprint-{args.interval:g}s-{'-'.join(map(str, args.components))}.md"
-            with open(os.path.join(results_dir, name), "w") as handle:
-                handle.write(text)
-            print(text, flush=True)
+            write_report(results_dir, name, text)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -21,6 +21,7 @@ from harness.alembic_project import ALEMBIC, AlembicProject
 from harness.pg_cluster import PostgresCluster
 
 import long_lived_tree
+from bench_report import load_average, machine, run, write_report
 
 # Revisions per tree, and hyperfine warmups/runs for the commands that read it (the alembic CLI
 # took 70-165 s per run at 10 000 revisions on the shared 2-core machine).
@@ -30,21 +31,6 @@ SCAN_TREES = (1000, 10000)
 CALLGRIND_SCAN_TREE = 1000
 SCAN_REPETITIONS = 30
 GOALS_MS = {"cold_parse": 50.0, "unchanged_rescan": 2.0}
-
-
-def run(command, **options):
-    return subprocess.run(command, capture_output=True, text=True, check=True, **options).stdout
-
-
-def machine():
-    model = re.search(r"^Model name:\s*(.+)$", run(["lscpu"]), re.MULTILINE)
-    versions = run(["dpkg-query", "-W", "-f", "${Package} ${Version}\n", "python3-alembic",
-                    "python3-sqlalchemy", "postgresql-15", "hyperfine", "valgrind"])
-    return [f"nproc: {run(['nproc']).strip()}",
-            f"CPU: {model.group(1).strip() if model else 'unknown'}",
-            f"kernel: {run(['uname', '-r']).strip()}",
-            f"load average at start: {open('/proc/loadavg').read().split()[:3]}"] + \
-        versions.strip().splitlines()
 
 
 def alembic_cli(*args):
@@ -253,15 +239,14 @@ def main():
         trees[size] = long_lived_tree.generate(
             os.path.join(build_dir, "bench-trees", str(size)), size)
 
-    lines = ["# Results", "", *(f"* {line}" for line in machine()), ""]
+    lines = ["# Results", "", *(f"* {line}" for line in machine(
+        "python3-alembic", "python3-sqlalchemy", "postgresql-15", "hyperfine", "valgrind")),
+        f"* load average at start: {load_average()}", ""]
     lines += database_benchmarks(exporter, trees, results_dir)
     lines += offline_benchmark(exporter, trees[OFFLINE_TREE], results_dir)
     lines += scan_benchmarks(scan_bench, trees, results_dir)
     lines += callgrind_benchmarks(exporter, scan_bench, trees, results_dir)
-    report = "\n".join(lines)
-    with open(os.path.join(results_dir, "results.md"), "w") as handle:
-        handle.write(report)
-    print(report)
+    write_report(results_dir, "results.md", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ import urllib.request
 from harness.alembic_project import AlembicProject
 from harness.pg_cluster import PostgresCluster
 
+from bench_report import load_average, machine, run, write_report
+
 COMPONENT_COUNTS = (100, 1000)
 TLS_COMPONENT_COUNTS = (100,)
 WRK_SECONDS = 10
@@ -36,23 +38,6 @@ GOAL = {"components": 100, "p99_ms": 2.0, "requests_per_second": 5000}
 STATE_MIX = (["up_to_date"] * 12 + ["behind"] * 3 +
              ["diverged", "no_revision", "unknown_revision", "unreachable", "script_error"])
 UNREACHABLE_URL = "postgresql://exporter@127.0.0.1:1/nowhere"
-
-
-def run(command, **options):
-    return subprocess.run(command, capture_output=True, text=True, check=True, **options).stdout
-
-
-def machine():
-    model = re.search(r"^Model name:\s*(.+)$", run(["lscpu"]), re.MULTILINE)
-    versions = run(["dpkg-query", "-W", "-f", "${Package} ${Version}\n", "wrk", "libcivetweb1",
-                    "valgrind"])
-    return [f"nproc: {run(['nproc']).strip()}",
-            f"CPU: {model.group(1).strip() if model else 'unknown'}",
-            f"kernel: {run(['uname', '-r']).strip()}"] + versions.strip().splitlines()
-
-
-def load_average():
-    return " ".join(open("/proc/loadavg").read().split()[:3])
 
 
 class Targets:
@@ -268,7 +253,7 @@ def main():
     scrape_bench = os.path.join(build_dir, "bench", "scrape_bench")
     results_dir = os.path.join(build_dir, "bench-results")
     os.makedirs(results_dir, exist_ok=True)
-    lines = ["# `/metrics` under load", "", *(f"* {line}" for line in machine()),
+    lines = ["# `/metrics` under load", "", *(f"* {line}" for line in machine("wrk", "libcivetweb1", "valgrind")),
              f"* load average at start: {load_average()}", ""]
     root = tempfile.mkdtemp(prefix="alembic-exporter-scrape-")
     try:
@@ -281,10 +266,7 @@ def main():
         json.dump(rows, handle, indent=1)
     lines += load_table(rows)
     lines += callgrind_table(scrape_bench, results_dir)
-    report = "\n".join(lines)
-    with open(os.path.join(results_dir, "scrape_load.md"), "w") as handle:
-        handle.write(report)
-    print(report)
+    write_report(results_dir, "scrape_load.md", "\n".join(lines))
 
 
 if __name__ == "__main__":
