@@ -44,9 +44,17 @@ void scrape_like_work(std::barrier<>& together) {
   for (auto& block : blocks) std::free(block);
 }
 
+/// These tests are about glibc's malloc; under AddressSanitizer, malloc is ASan's own allocator,
+/// which keeps freed memory in quarantine on purpose.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool glibc_malloc = false;
+#else
+constexpr bool glibc_malloc = true;
+#endif
+
 }  // namespace
 
-TEST_CASE("memory freed by many threads goes back to the system") {
+TEST_CASE("memory freed by many threads goes back to the system" * doctest::skip(!glibc_malloc)) {
   limit_allocator_retention();
   constexpr int threads = 6;
   const auto before = resident_anonymous();
@@ -56,11 +64,12 @@ TEST_CASE("memory freed by many threads goes back to the system") {
     for (int i = 0; i < threads; ++i) workers.emplace_back([&] { scrape_like_work(together); });
   }
   // Untuned glibc keeps ~6 MiB in each thread's arena here (36 MiB in all); tuned, about 1 MiB
-  // stays, more when threads interleave their blocks under load.
-  CHECK(resident_anonymous() < before + 12 * mib);
+  // stays, more when threads interleave their blocks under load (15 MiB seen once).
+  CHECK(resident_anonymous() < before + 20 * mib);
 }
 
-TEST_CASE("free memory below a block still in use goes back to the system on request") {
+TEST_CASE("free memory below a block still in use goes back to the system on request" *
+          doctest::skip(!glibc_malloc)) {
   std::vector<void*> blocks(8 * mib / kib);
   for (auto& block : blocks) block = std::malloc(kib);
   for (auto& block : blocks) static_cast<char*>(block)[0] = 1;

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "exposition.hpp"
 #include "gzip.hpp"
 
@@ -73,6 +77,41 @@ TEST_CASE("an equal but newly published snapshot is rendered from its own conten
   cache.body(snapshot_of(manager(State::behind, 0)), false);
   const auto next = snapshot_of(manager(State::up_to_date, 1));
   CHECK(*cache.body(next, false) == exposition_text(*next));
+}
+
+TEST_CASE("while one scrape renders a new snapshot, the others get the previous body at once") {
+  std::mutex gate;
+  std::condition_variable changed;
+  int renders = 0;
+  bool release = false;
+  ExpositionCache cache([&](const Snapshot& snapshot) {
+    std::unique_lock lock(gate);
+    if (++renders == 2) {
+      changed.notify_all();
+      changed.wait(lock, [&] { return release; });
+    }
+    return exposition_text(snapshot);
+  });
+  const auto previous = cache.body(snapshot_of(manager(State::behind, 0)), false);
+  const auto up_to_date = snapshot_of(manager(State::up_to_date, 1));
+  std::shared_ptr<const std::string> rendered;
+  std::thread renderer([&] { rendered = cache.body(up_to_date, false); });
+  {
+    std::unique_lock lock(gate);
+    changed.wait(lock, [&] { return renders == 2; });
+  }
+  // A deadlock here (a scrape waiting for the rendering) ends in meson's test timeout.
+  CHECK(cache.body(up_to_date, false) == previous);
+  CHECK(cache.body(up_to_date, true) != nullptr);
+  {
+    const std::lock_guard lock(gate);
+    release = true;
+  }
+  changed.notify_all();
+  renderer.join();
+  CHECK(*rendered == exposition_text(*up_to_date));
+  CHECK(cache.body(up_to_date, false) == rendered);
+  CHECK(renders == 2);
 }
 
 }  // namespace
