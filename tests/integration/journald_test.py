@@ -17,32 +17,13 @@ from harness.private_journal import PrivateJournal, enter_private_mount_namespac
 
 enter_private_mount_namespace()
 
-from harness.components import build_projects  # noqa: E402
+from harness.components import build_projects, write_daemon_config  # noqa: E402
 from harness.daemon import ExporterDaemon  # noqa: E402
 from harness.pg_cluster import PostgresCluster  # noqa: E402
 
 SOURCE_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 PASSWORD = "n0t-a-real-pw"
 STREAM_IDENTIFIER = "alembic-exporter-stderr"
-
-CONFIG = """listen: ["127.0.0.1:0"]
-interval: 300ms
-timeout: 2s
-log: journald
-components:
-  - name: manager
-    alembic_ini: {root}/manager/alembic.ini
-    database:
-      url: {manager_url}
-  - name: accountmgr
-    alembic_ini: {root}/accountmgr/alembic.ini
-    database:
-      url: {accountmgr_url}
-  - name: appproxy
-    alembic_ini: {root}/appproxy/alembic.ini
-    database:
-      url: {appproxy_url}
-"""
 
 
 def read_source(*path):
@@ -88,12 +69,11 @@ class JournaldTest(unittest.TestCase):
                                                  "appproxy": cls.second_cluster},
                                       behind=("accountmgr",))
         cls.config = os.path.join(cls.root, "config.yaml")
-        with open(cls.config, "w") as handle:
-            handle.write(CONFIG.format(
-                root=cls.root,
-                manager_url=cls.cluster.libpq_uri("manager"),
-                accountmgr_url=cls.cluster.libpq_uri("accountmgr", password=PASSWORD),
-                appproxy_url=cls.second_cluster.libpq_uri("appproxy", password=PASSWORD)))
+        write_daemon_config(cls.config, cls.root, {
+            "manager": cls.cluster.libpq_uri("manager"),
+            "accountmgr": cls.cluster.libpq_uri("accountmgr", password=PASSWORD),
+            "appproxy": cls.second_cluster.libpq_uri("appproxy", password=PASSWORD),
+        }, interval="300ms", timeout="2s", log="journald")
 
     @classmethod
     def tearDownClass(cls):

@@ -12,28 +12,9 @@ import threading
 import time
 import unittest
 
-from harness.components import build_projects
+from harness.components import build_projects, write_daemon_config
 from harness.daemon import ExporterDaemon
 from harness.pg_cluster import PostgresCluster
-
-CONFIG = """listen: ["127.0.0.1:0"]
-interval: 300ms
-timeout: 10s
-log: stderr
-components:
-  - name: manager
-    alembic_ini: {root}/manager/alembic.ini
-    database:
-      url: {manager_url}
-  - name: accountmgr
-    alembic_ini: {root}/accountmgr/alembic.ini
-    database:
-      url: {accountmgr_url}
-  - name: appproxy
-    alembic_ini: {root}/appproxy/alembic.ini
-    database:
-      url: {appproxy_url}
-"""
 
 WATCHDOG_USEC = 1_000_000
 # sd_notify only pings the watchdog when WATCHDOG_PID is the daemon's own pid: a shell sets it
@@ -85,9 +66,9 @@ class NotifyTest(unittest.TestCase):
             cls.root, dict.fromkeys(("manager", "accountmgr", "appproxy"), cls.cluster),
             behind=("accountmgr",))
         cls.config = os.path.join(cls.root, "config.yaml")
-        with open(cls.config, "w") as handle:
-            handle.write(CONFIG.format(root=cls.root, **{
-                f"{name}_url": cls.cluster.libpq_uri(name) for name in cls.projects}))
+        write_daemon_config(cls.config, cls.root,
+                            {name: cls.cluster.libpq_uri(name) for name in cls.projects},
+                            interval="300ms", timeout="10s")
 
     @classmethod
     def tearDownClass(cls):

@@ -8,25 +8,9 @@ import tempfile
 import time
 import unittest
 
-from harness.components import build_projects
+from harness.components import build_projects, write_daemon_config
 from harness.daemon import ExporterDaemon
 from harness.pg_cluster import PostgresCluster
-
-# statement_timeout (from `timeout`) would end the blocked statement only after 30 s.
-CONFIG = """listen: ["127.0.0.1:0"]
-interval: 300ms
-timeout: 30s
-log: stderr
-components:
-  - name: manager
-    alembic_ini: {root}/manager/alembic.ini
-    database:
-      url: {manager_url}
-  - name: accountmgr
-    alembic_ini: {root}/accountmgr/alembic.ini
-    database:
-      url: {accountmgr_url}
-"""
 
 
 class ShutdownTest(unittest.TestCase):
@@ -38,10 +22,10 @@ class ShutdownTest(unittest.TestCase):
         build_projects(cls.root, dict.fromkeys(("manager", "accountmgr"), cls.cluster),
                        revisions=1)
         cls.config = os.path.join(cls.root, "config.yaml")
-        with open(cls.config, "w") as handle:
-            handle.write(CONFIG.format(root=cls.root,
-                                       manager_url=cls.cluster.libpq_uri("manager"),
-                                       accountmgr_url=cls.cluster.libpq_uri("accountmgr")))
+        # statement_timeout (from `timeout`) would end the blocked statement only after 30 s.
+        write_daemon_config(cls.config, cls.root, {
+            name: cls.cluster.libpq_uri(name) for name in ("manager", "accountmgr")},
+            interval="300ms", timeout="30s")
 
     @classmethod
     def tearDownClass(cls):
