@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,17 @@ struct ScriptProblem {
 /// `file:line:col: message`, leaving out what is unknown.
 std::string format_problem(const ScriptProblem& problem);
 
+/// Another session holding a lock on the version table, as alembic's upgrade transaction does
+/// while it migrates (issue 17; per engine where the engine can tell).
+struct MigrationInProgress {
+  /// The other session's server process or connection id.
+  std::int64_t pid = 0;
+  /// When that session's transaction began.
+  std::chrono::system_clock::time_point started_at;
+  /// The other session's application_name; may be empty.
+  std::string application_name;
+};
+
 /// The immutable result of one check of one component. CLI text, JSON, metrics, journald entries
 /// and the landing page are pure functions of it; nothing re-derives a state elsewhere.
 struct ComponentStatus {
@@ -79,6 +91,9 @@ struct ComponentStatus {
   std::size_t expected_heads = 1;
   /// `host:port` or socket directory of the database, for advice; never holds credentials.
   std::string database_endpoint;
+  /// Present while another session migrates this database; absent when none does or the engine
+  /// cannot tell.
+  std::optional<MigrationInProgress> migration;
   std::chrono::system_clock::time_point checked_at;
   std::chrono::duration<double> check_duration{0};
 };
