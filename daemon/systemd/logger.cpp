@@ -5,13 +5,13 @@
 #define SD_JOURNAL_SUPPRESS_LOCATION
 #include <sys/stat.h>
 #include <sys/uio.h>
-#include <systemd/sd-journal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <vector>
 
 #include "daemon/core/time_format.hpp"
+#include "daemon/systemd/libsystemd.hpp"
 
 namespace alembic_exporter::systemd {
 namespace {
@@ -30,7 +30,7 @@ void send_to_journal(const LogEntry& entry, const std::source_location& location
   std::vector<iovec> vectors;
   vectors.reserve(fields.size());
   for (auto& field : fields) vectors.push_back({field.data(), field.size()});
-  sd_journal_sendv(vectors.data(), static_cast<int>(vectors.size()));
+  libsystemd().journal_sendv(vectors.data(), static_cast<int>(vectors.size()));
 }
 
 }  // namespace
@@ -54,7 +54,10 @@ std::string stderr_line(const LogEntry& entry, std::optional<std::string> timest
 }
 
 Logger::Logger(LogBackend backend, bool stderr_timestamps)
-    : backend_(backend), stderr_timestamps_(stderr_timestamps) {}
+    : backend_(backend), stderr_timestamps_(stderr_timestamps) {
+  // A libsystemd that cannot be loaded is a start-up failure, not a lost first entry.
+  if (backend_ == LogBackend::journald) libsystemd();
+}
 
 void Logger::write(const LogEntry& entry, std::source_location location) const {
   if (backend_ == LogBackend::journald) {

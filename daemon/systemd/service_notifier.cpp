@@ -1,14 +1,20 @@
 #include "daemon/systemd/service_notifier.hpp"
 
-#include <systemd/sd-daemon.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include <string>
 
+#include "daemon/systemd/libsystemd.hpp"
+
 namespace alembic_exporter::systemd {
 namespace {
 
-void notify(const std::string& state) { sd_notify(0, state.c_str()); }
+// Both functions are no-ops without these variables (sd_notify(3), sd_watchdog_enabled(3)):
+// checked here so that a serve outside systemd never loads libsystemd.
+void notify(const std::string& state) {
+  if (getenv("NOTIFY_SOCKET") != nullptr) libsystemd().notify(0, state.c_str());
+}
 
 }  // namespace
 
@@ -33,7 +39,8 @@ void ServiceNotifier::watchdog() const { notify("WATCHDOG=1"); }
 
 std::optional<std::chrono::microseconds> ServiceNotifier::watchdog_interval() const {
   uint64_t usec = 0;
-  if (sd_watchdog_enabled(0, &usec) <= 0) return std::nullopt;
+  if (getenv("WATCHDOG_USEC") == nullptr) return std::nullopt;
+  if (libsystemd().watchdog_enabled(0, &usec) <= 0) return std::nullopt;
   return std::chrono::microseconds(usec);
 }
 
