@@ -29,7 +29,7 @@ from harness.daemon import ExporterDaemon
 from harness.pg_cluster import PostgresCluster, free_port
 
 import footprint_components
-from bench_report import load_average, machine, run, write_report
+from bench_report import installed_exporter, load_average, machine, run, write_report
 
 SAMPLE_SECONDS = 5
 SCRAPE_SECONDS = 15
@@ -230,8 +230,9 @@ def main():
     parser.add_argument("--warmup", type=float, default=60, help="seconds excluded after start")
     args = parser.parse_args()
     build_dir = os.path.abspath(args.build_dir)
-    # The harness takes the binary from $ALEMBIC_EXPORTER when imported; here it is BUILD_DIR's.
-    daemon_harness.EXPORTER = os.path.join(build_dir, "daemon", "alembic_exporter")
+    # The harness takes the binary from $ALEMBIC_EXPORTER when imported; here it is BUILD_DIR's,
+    # installed.
+    daemon_harness.EXPORTER = installed_exporter(build_dir)
     results_dir = os.path.join(build_dir, "bench-results")
     os.makedirs(results_dir, exist_ok=True)
 

@@ -21,7 +21,7 @@ from harness.alembic_project import ALEMBIC, AlembicProject
 from harness.pg_cluster import PostgresCluster
 
 import long_lived_tree
-from bench_report import load_average, machine, run, write_report
+from bench_report import installed_exporter, load_average, machine, run, write_report
 
 # Revisions per tree, and hyperfine warmups/runs for the commands that read it (the alembic CLI
 # took 70-165 s per run at 10 000 revisions on the shared 2-core machine).
@@ -229,7 +229,7 @@ def main():
     # The alembic CLI runs as operators run it: caching compiled revision files in __pycache__.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     build_dir = os.path.abspath(sys.argv[1])
-    exporter = os.path.join(build_dir, "daemon", "alembic_exporter")
+    exporter = installed_exporter(build_dir)
     scan_bench = os.path.join(build_dir, "bench", "script_scan_bench")
     results_dir = os.path.join(build_dir, "bench-results")
     os.makedirs(results_dir, exist_ok=True)
