@@ -124,7 +124,9 @@ std::vector<std::shared_ptr<const Snapshot>> published_snapshots(int components,
 [[gnu::noinline]] std::size_t run_scrapes(
     ExpositionCache& cache, std::span<const std::shared_ptr<const Snapshot>> snapshots, bool gzip) {
   std::size_t bytes = 0;
-  for (const auto& snapshot : snapshots) bytes = cache.body(snapshot, gzip)->size();
+  for (const auto& snapshot : snapshots) {
+    bytes = gzip ? cache.gzip(snapshot)->bytes.size() : cache.text(snapshot)->size();
+  }
   return bytes;
 }
 
@@ -146,7 +148,8 @@ int main(int argc, char** argv) {
   const bool gzip = args[2] == "gzip";
   const auto snapshots = published_snapshots(components, scrapes + 1, args[3] == "changed");
   ExpositionCache cache;
-  cache.body(snapshots.front(), gzip);  // the scrape before: `cached` then measures only hits
+  // The scrape before: `cached` then measures only hits.
+  run_scrapes(cache, std::span(snapshots).first(1), gzip);
   const auto start = std::chrono::steady_clock::now();
   const std::size_t bytes = run_scrapes(cache, std::span(snapshots).subspan(1), gzip);
   const double elapsed =
