@@ -57,8 +57,8 @@ OpenGzipMember gzip_open(std::string_view data) {
   compressed.resize(stream.total_out);
   deflateEnd(&stream);
   if (result != Z_OK || !complete) throw std::runtime_error("zlib deflate did not flush");
-  const auto crc = crc32(0, reinterpret_cast<const Bytef*>(data.data()),
-                         static_cast<uInt>(data.size()));
+  const auto crc =
+      crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
   return {std::move(compressed), static_cast<std::uint32_t>(crc), data.size()};
 }
 

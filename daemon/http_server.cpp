@@ -35,14 +35,13 @@ void send(mg_connection* connection, int status, std::string_view content_type,
   // On the stack: a cached /metrics body goes out without any allocation of ours. Every caller
   // passes this file's constants, so the head stays far below the buffer's size.
   char head[512];
-  const int length =
-      std::snprintf(head, sizeof head,
-                    "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n"
-                    "Cache-Control: no-store\r\n%.*s\r\n",
-                    status, mg_get_response_code_text(connection, status),
-                    static_cast<int>(content_type.size()), content_type.data(),
-                    body.size() + body_end.size(),
-                    static_cast<int>(extra_headers.size()), extra_headers.data());
+  const int length = std::snprintf(head, sizeof head,
+                                   "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n"
+                                   "Cache-Control: no-store\r\n%.*s\r\n",
+                                   status, mg_get_response_code_text(connection, status),
+                                   static_cast<int>(content_type.size()), content_type.data(),
+                                   body.size() + body_end.size(),
+                                   static_cast<int>(extra_headers.size()), extra_headers.data());
   assert(length > 0 && static_cast<std::size_t>(length) < sizeof head);
   mg_write(connection, head, static_cast<std::size_t>(length));
   if (std::string_view(mg_get_request_info(connection)->request_method) != "HEAD") {
@@ -183,7 +182,8 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
     }
     const auto member = exposition_.gzip(snapshot);
     std::array<char, gzip_close_size(process_families_max_size)> end_buffer;
-    send(connection, 200, type, member->bytes, "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n",
+    send(connection, 200, type, member->bytes,
+         "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n",
          gzip_close(*member, process, end_buffer));
   }
 

@@ -68,8 +68,7 @@ class Writer {
     return *this;
   }
   template <typename Number>
-    requires std::is_arithmetic_v<Number>
-  Writer& operator<<(Number value) {
+  requires std::is_arithmetic_v<Number> Writer& operator<<(Number value) {
     // Shortest round-trip form, independent of the locale (to_chars never uses it).
     const auto result = std::to_chars(out_.data() + used_, out_.data() + out_.size(), value);
     used_ = static_cast<std::size_t>(result.ptr - out_.data());
@@ -139,8 +138,8 @@ ProcessMetrics::ProcessMetrics() {
   const auto stat = read_proc_stat();
   if (!stat) return;
   const double boot = seconds_of(CLOCK_REALTIME) - seconds_of(CLOCK_BOOTTIME);
-  start_time_seconds_ = boot + static_cast<double>(stat->start_ticks) /
-                                   static_cast<double>(ticks_per_second);
+  start_time_seconds_ =
+      boot + static_cast<double>(stat->start_ticks) / static_cast<double>(ticks_per_second);
 }
 
 std::optional<ProcessSample> ProcessMetrics::read() const {
@@ -149,8 +148,7 @@ std::optional<ProcessSample> ProcessMetrics::read() const {
   rlimit files{};
   if (!stat || !open_fds || getrlimit(RLIMIT_NOFILE, &files) != 0) return std::nullopt;
   return ProcessSample{
-      .cpu_seconds =
-          static_cast<double>(stat->cpu_ticks) / static_cast<double>(ticks_per_second),
+      .cpu_seconds = static_cast<double>(stat->cpu_ticks) / static_cast<double>(ticks_per_second),
       .resident_bytes = stat->resident_pages * static_cast<std::uint64_t>(page_size),
       .virtual_bytes = stat->virtual_bytes,
       .open_fds = *open_fds,

@@ -36,7 +36,8 @@ std::string closed(const OpenGzipMember& member, std::string_view tail) {
 
 TEST_CASE("an open member closed with a tail is one gzip member of the data and the tail") {
   std::string data;
-  for (int i = 0; i < 2000; ++i) data += "alembic_status{component=\"c" + std::to_string(i) + "\"} 1\n";
+  for (int i = 0; i < 2000; ++i)
+    data += "alembic_status{component=\"c" + std::to_string(i) + "\"} 1\n";
   const auto member = gzip_open(data);
   CHECK(member.bytes.size() < data.size() / 4);
   CHECK(member.size == data.size());
@@ -49,9 +50,7 @@ TEST_CASE("an open member is not a complete gzip member by itself") {
   CHECK_THROWS(gunzip(gzip_open("text\n").bytes));
 }
 
-TEST_CASE("empty data and a tail") {
-  CHECK(gunzip(closed(gzip_open(""), "tail\n")) == "tail\n");
-}
+TEST_CASE("empty data and a tail") { CHECK(gunzip(closed(gzip_open(""), "tail\n")) == "tail\n"); }
 
 TEST_CASE("a tail longer than one stored block or a short buffer is refused") {
   const auto member = gzip_open("x");
