@@ -4,28 +4,16 @@ by promtool."""
 
 import gzip
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
 
-from harness.daemon import ExporterDaemon, sample
+from harness.daemon import StandaloneDaemon, sample
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy"))
 from metric_catalog import EXPORTED_METRICS, STANDARD_PROCESS_METRICS  # noqa: E402
-
-# A component whose database refuses connections: the process figures need no real peer.
-CONFIG = """listen: ["127.0.0.1:0"]
-interval: 500ms
-log: stderr
-components:
-  - name: app
-    script_location: {root}/migrations
-    database:
-      url: postgresql://exporter@127.0.0.1:1/app
-"""
 
 PROMTOOL_CHECK_METRICS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                       "promtool_check_metrics.sh")
@@ -53,18 +41,13 @@ def soft_open_file_limit(pid):
 class ProcessMetricsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = tempfile.mkdtemp(prefix="alembic-exporter-process-")
-        os.makedirs(os.path.join(cls.root, "migrations", "versions"))
-        cls.config = os.path.join(cls.root, "config.yaml")
-        with open(cls.config, "w", encoding="utf-8") as handle:
-            handle.write(CONFIG.format(root=cls.root))
-        cls.daemon = ExporterDaemon(cls.config).__enter__()
+        cls.daemon = StandaloneDaemon(interval="500ms")
+        cls.daemon.start()
         cls.pid = cls.daemon.process.pid
 
     @classmethod
     def tearDownClass(cls):
-        cls.daemon.__exit__(None, None, None)
-        shutil.rmtree(cls.root, ignore_errors=True)
+        cls.daemon.stop()
 
     def test_values_match_proc_of_the_daemon(self):
         before = proc_stat(self.pid)
