@@ -32,9 +32,9 @@ EXPECTED_FILES = {
     "/usr/lib/sysusers.d/alembic-exporter.conf",
     "/usr/share/man/man1/alembic_exporter.1.gz",
     CONFFILE,
-    "/usr/lib/x86_64-linux-gnu/alembic_exporter/libssl.so",
+    "/usr/lib/x86_64-linux-gnu/alembic-exporter/libssl.so",
     "/usr/share/doc/alembic-exporter/copyright",
-    "/usr/share/doc/alembic-exporter/SYSTEMD.md",
+    "/usr/share/doc/alembic-exporter/SYSTEMD.md.gz",
     "/usr/share/doc/alembic-exporter/examples/backend.ai.yaml",
 }
 
@@ -141,7 +141,7 @@ class PackageTest(unittest.TestCase):
     def test_shipped_configuration_passes_check_config(self):
         with tempfile.TemporaryDirectory() as work:
             run("dpkg-deb", "--extract", str(self.deb), work)
-            private_libs = glob.glob(f"{work}/usr/lib/*/alembic_exporter")
+            private_libs = glob.glob(f"{work}/usr/lib/*/alembic-exporter")
             result = run(f"{work}/usr/bin/alembic_exporter", "check-config", "--config",
                          f"{work}{CONFFILE}", check=False,
                          env={"LD_LIBRARY_PATH": ":".join(private_libs)})
