@@ -17,18 +17,18 @@
 #include <string_view>
 #include <vector>
 
-#include "exposition_cache.hpp"
-#include "process_metrics.hpp"
+#include "daemon/http/exposition_cache.hpp"
+#include "daemon/http/process_metrics.hpp"
 
 namespace {
 
-using alembic_exporter::ComponentSnapshot;
 using alembic_exporter::ComponentStatus;
-using alembic_exporter::ExpositionCache;
-using alembic_exporter::ProcessMetrics;
 using alembic_exporter::RevisionRef;
-using alembic_exporter::Snapshot;
 using alembic_exporter::State;
+using alembic_exporter::core::ComponentSnapshot;
+using alembic_exporter::core::Snapshot;
+using alembic_exporter::http::ExpositionCache;
+using alembic_exporter::http::ProcessMetrics;
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
 
@@ -123,27 +123,28 @@ std::vector<std::shared_ptr<const Snapshot>> published_snapshots(int components,
   return snapshots;
 }
 
-/// What the `/metrics` requests get (daemon/http_server.cpp): the cached exposition and the
+/// What the `/metrics` requests get (daemon/http/http_server.cpp): the cached exposition and the
 /// process families read now, in stack buffers. Returns the last body's size.
 [[gnu::noinline]] std::size_t run_scrapes(
     ExpositionCache& cache, const ProcessMetrics& process,
     std::span<const std::shared_ptr<const Snapshot>> snapshots, bool gzip) {
   std::size_t bytes = 0;
   for (const auto& snapshot : snapshots) {
-    std::array<char, alembic_exporter::process_families_max_size> process_buffer;
+    std::array<char, alembic_exporter::http::process_families_max_size> process_buffer;
     std::string_view families;
     if (const auto sample = process.read()) {
-      families = alembic_exporter::format_process_families(*sample, process_buffer);
+      families = alembic_exporter::http::format_process_families(*sample, process_buffer);
     }
     if (!gzip) {
       bytes = cache.text(snapshot)->size() + families.size();
       continue;
     }
     const auto member = cache.gzip(snapshot);
-    std::array<char, alembic_exporter::gzip_close_size(alembic_exporter::process_families_max_size)>
+    std::array<char, alembic_exporter::http::gzip_close_size(
+                         alembic_exporter::http::process_families_max_size)>
         end_buffer;
-    bytes =
-        member->bytes.size() + alembic_exporter::gzip_close(*member, families, end_buffer).size();
+    bytes = member->bytes.size() +
+            alembic_exporter::http::gzip_close(*member, families, end_buffer).size();
   }
   return bytes;
 }

@@ -38,7 +38,7 @@ PROCESS_METRICS = frozenset({
 })
 
 # The standard process collector's families (client_golang's names, HELP and TYPE), read from
-# /proc/self on every scrape (daemon/process_metrics.cpp).
+# /proc/self on every scrape (daemon/http/process_metrics.cpp).
 STANDARD_PROCESS_METRICS = frozenset({
     "process_cpu_seconds_total",
     "process_resident_memory_bytes",
