@@ -131,6 +131,19 @@ class PackageTest(unittest.TestCase):
         conffiles = run("dpkg-deb", "--info", str(self.deb), "conffiles").stdout.split()
         self.assertEqual(conffiles, [CONFFILE])
 
+    def test_maintainer_scripts_never_start_but_restart_and_stop_a_running_daemon(self):
+        # Read, not run: these branches need systemd as PID 1, which the throwaway root has not.
+        with tempfile.TemporaryDirectory() as work:
+            run("dpkg-deb", "--control", str(self.deb), work)
+            scripts = {name: (Path(work) / name).read_text() if (Path(work) / name).exists()
+                       else "" for name in ("preinst", "postinst", "prerm", "postrm")}
+        invoked = {name: re.findall(r"deb-systemd-invoke (\S+)", text)
+                   for name, text in scripts.items()}
+        self.assertEqual(invoked, {"preinst": [], "postinst": ["try-restart"], "prerm": ["stop"],
+                                   "postrm": []})
+        self.assertIn('if [ -n "$2" ]; then', scripts["postinst"])  # upgrades only
+        self.assertIn('[ "$1" = remove ]', scripts["prerm"])
+
     def test_lintian_reports_no_error_or_warning(self):
         result = run("lintian", "--fail-on", "error,warning", str(self.deb), check=False)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
