@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cassert>
 #include <charconv>
 #include <cstring>
 #include <type_traits>
@@ -63,6 +64,7 @@ class Writer {
  public:
   explicit Writer(std::span<char> out) : out_(out) {}
   Writer& operator<<(std::string_view text) {
+    assert(text.size() <= out_.size() - used_);  // callers size `out` for the longest text
     std::memcpy(out_.data() + used_, text.data(), text.size());
     used_ += text.size();
     return *this;
