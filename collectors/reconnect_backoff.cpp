@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace alembic_exporter::postgres {
+namespace alembic_exporter {
 
 std::chrono::milliseconds reconnect_delay(int consecutive_failures,
                                           std::chrono::milliseconds initial,
@@ -16,4 +16,4 @@ std::chrono::milliseconds reconnect_delay(int consecutive_failures,
       static_cast<std::chrono::milliseconds::rep>(static_cast<double>(delay.count()) * scale));
 }
 
-}  // namespace alembic_exporter::postgres
+}  // namespace alembic_exporter

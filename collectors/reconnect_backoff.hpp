@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-namespace alembic_exporter::postgres {
+namespace alembic_exporter {
 
 /// How long to wait before the next connection attempt after `consecutive_failures` (>= 1)
 /// failed ones: `initial` doubled per further failure, capped at `maximum`, then scaled into
@@ -11,4 +11,4 @@ std::chrono::milliseconds reconnect_delay(int consecutive_failures,
                                           std::chrono::milliseconds initial,
                                           std::chrono::milliseconds maximum, double jitter);
 
-}  // namespace alembic_exporter::postgres
+}  // namespace alembic_exporter
