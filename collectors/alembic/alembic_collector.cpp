@@ -51,6 +51,7 @@ ComponentStatus AlembicCollector::finish(const ScriptDirectoryScan& scan,
       assess(scan.graph.get(), scan.findings, reading, settings_.expected_heads);
   status.component = settings_.name;
   status.database_endpoint = settings_.endpoint;
+  status.database_engine = settings_.engine;
   status.checked_at = std::chrono::system_clock::now();
   status.check_duration = std::chrono::steady_clock::now() - started;
   return status;

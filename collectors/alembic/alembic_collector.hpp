@@ -27,6 +27,8 @@ class AlembicCollector final : public Collector {
     std::optional<std::vector<std::string>> current_override;
     /// `host:port`, socket or file of the database, for advice; no credentials.
     std::string endpoint{};
+    /// "PostgreSQL", "MySQL/MariaDB" or "SQLite", for advice.
+    std::string engine{};
     std::size_t expected_heads = 1;
   };
 

@@ -62,6 +62,7 @@ std::string ini_directory(const ComponentSource& source) {
 struct ReaderChoice {
   std::unique_ptr<VersionReader> reader;
   std::string endpoint;
+  std::string engine;
 };
 
 std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
@@ -96,7 +97,7 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
                                       .timeout = source.timeout,
                                       .keepalive = source.keepalive,
                                   }),
-                          std::move(endpoint)};
+                          std::move(endpoint), "PostgreSQL"};
     }
     case DatabaseEngine::mysql: {
       auto url = mysql::parse_mysql_url(*url_text);
@@ -112,7 +113,7 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
                                       .timeout = source.timeout,
                                       .keepalive = source.keepalive,
                                   }),
-                          std::move(endpoint)};
+                          std::move(endpoint), "MySQL/MariaDB"};
     }
     case DatabaseEngine::sqlite: {
       auto url = sqlite::parse_sqlite_url(*url_text);
@@ -132,7 +133,7 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
                                       .version_table_schema = schema,
                                       .timeout = source.timeout,
                                   }),
-                          path};
+                          path, "SQLite"};
     }
   }
   return fail("unknown database engine");
@@ -159,6 +160,7 @@ std::variant<std::unique_ptr<Collector>, std::string> make_collector(
     auto& choice = std::get<ReaderChoice>(reader);
     collector.reader = std::move(choice.reader);
     collector.endpoint = std::move(choice.endpoint);
+    collector.engine = std::move(choice.engine);
   }
   return std::make_unique<AlembicCollector>(io, std::move(collector));
 }
