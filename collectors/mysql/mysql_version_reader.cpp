@@ -210,14 +210,14 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
   void start_connect() {
     phase_ = Phase::connecting;
     reused_connection_ = false;
-    std::optional<std::string> password = settings_.url.password;
+    password_ = settings_.url.password;
     if (settings_.password_file) {
       auto read = read_password_file(*settings_.password_file);
       if (auto* failure = std::get_if<ReadFailure>(&read)) {
         connect_failed(std::move(*failure));
         return;
       }
-      password = std::move(std::get<std::string>(read));
+      password_ = std::move(std::get<std::string>(read));
     }
     connection_.reset(mysql_init(nullptr));
     if (!connection_) {
@@ -232,7 +232,7 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
     };
     const int status = mysql_real_connect_start(
         &ignored, connection_.get(), text(url.host), url.user.c_str(),
-        password ? password->c_str() : nullptr, url.database.c_str(), url.port,
+        password_ ? password_->c_str() : nullptr, url.database.c_str(), url.port,
         text(url.unix_socket), 0);
     await(status, &Operation::continue_connect, &Operation::connect_done);
   }
@@ -264,16 +264,19 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
     // Like mysqlclient: TLS when asked for (a mode above PREFERRED, or any ssl_* file given),
     // the server's certificate checked for VERIFY_CA/VERIFY_IDENTITY and its name for
     // VERIFY_IDENTITY or ssl_check_hostname=true.
-    const bool files = !url.ssl_ca.empty() || !url.ssl_capath.empty() || !url.ssl_cert.empty();
-    const bool enforce = url.ssl_mode == SslMode::required || url.ssl_mode == SslMode::verify_ca ||
-                         url.ssl_mode == SslMode::verify_identity ||
-                         (url.ssl_mode == SslMode::unset && files);
-    const my_bool enforce_flag = enforce ? 1 : 0;
+    const my_bool enforce_flag = tls_required() ? 1 : 0;
     mysql_options(connection, MYSQL_OPT_SSL_ENFORCE, &enforce_flag);
     const bool verify = url.ssl_mode == SslMode::verify_identity ||
                         url.ssl_check_hostname.value_or(url.ssl_mode == SslMode::verify_ca);
     const my_bool verify_flag = verify ? 1 : 0;
     mysql_options(connection, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_flag);
+  }
+
+  bool tls_required() const {
+    const MysqlUrl& url = settings_.url;
+    const bool files = !url.ssl_ca.empty() || !url.ssl_capath.empty() || !url.ssl_cert.empty();
+    return url.ssl_mode == SslMode::required || url.ssl_mode == SslMode::verify_ca ||
+           url.ssl_mode == SslMode::verify_identity || (url.ssl_mode == SslMode::unset && files);
   }
 
   int continue_connect(int ready) {
@@ -282,8 +285,17 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
   }
 
   void connect_done() {
+    password_.reset();
     if (mysql_errno(connection_.get()) != 0) {
       connect_failed(server_failure());
+      return;
+    }
+    // Connector/C 3.3 refuses a server without TLS only when it is to verify the certificate;
+    // ssl_mode=REQUIRED (TLS without verification) is checked here.
+    if (tls_required() && mysql_get_ssl_cipher(connection_.get()) == nullptr) {
+      connect_failed({FailureReason::ssl,
+                      failure_detail(FailureReason::ssl, endpoint_,
+                                     "TLS is required, but the server does not support it")});
       return;
     }
     consecutive_connect_failures_ = 0;
@@ -292,6 +304,7 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
   }
 
   void connect_failed(ReadFailure failure) {
+    password_.reset();
     abort_connection();
     ++consecutive_connect_failures_;
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
@@ -445,6 +458,8 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
   const std::string query_;
   const std::string migration_query_;
   Connection connection_;
+  /// Connector/C reads it while the connection is being made (until connect_done); never log it.
+  std::optional<std::string> password_;
   MYSQL_RES* result_ = nullptr;
   VersionTableRows rows_;
   SocketWatch socket_;
