@@ -251,6 +251,19 @@ TEST_CASE("the example configurations are valid") {
   const std::string examples = CONFIG_EXAMPLES;
   const auto environment = testing::fake_environment({}, {"/srv/app/alembic.ini"}, {});
   CHECK(valid(load_config(examples + "/minimal.yaml", environment)).components.size() == 1);
+  const auto with_credentials = testing::fake_environment(
+      {{"CREDENTIALS_DIRECTORY", "/run/credentials/x"}},
+      {"/srv/app/alembic.ini", "/run/credentials/x/app-db"},
+      {"/srv/app/migrations", "/srv/app/migrations/versions"});
+  CHECK(valid(load_config(examples + "/postgresql.yaml", with_credentials))
+            .components.at(0)
+            .database.url->redacted.starts_with("postgresql://"));
+  CHECK(valid(load_config(examples + "/mysql.yaml", with_credentials))
+            .components.at(0)
+            .database.url->redacted.starts_with("mysql+pymysql://"));
+  CHECK(valid(load_config(examples + "/sqlite.yaml", with_credentials))
+            .components.at(1)
+            .database.url->full == "sqlite:////var/lib/worker/worker.db");
 
   const auto config = valid(load_config(examples + "/backend.ai.yaml", testing::backend_ai_host()));
   REQUIRE(config.components.size() == 3);
