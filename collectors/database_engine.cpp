@@ -40,7 +40,8 @@ bool lists(std::string_view drivers, std::string_view driver) {
 std::variant<DatabaseEngine, std::string> database_engine(std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   const std::size_t space = url.find_first_of(" \t\r\n=");
-  if (scheme_end == std::string_view::npos || (space != std::string_view::npos && space < scheme_end)) {
+  if (scheme_end == std::string_view::npos ||
+      (space != std::string_view::npos && space < scheme_end)) {
     return DatabaseEngine::postgresql;  // libpq keyword/value string (or no URL at all)
   }
   const std::string_view scheme = url.substr(0, scheme_end);
@@ -49,9 +50,10 @@ std::variant<DatabaseEngine, std::string> database_engine(std::string_view url) 
   const auto found = std::find_if(kDialects.begin(), kDialects.end(),
                                   [&](const Dialect& known) { return known.name == dialect; });
   if (found == kDialects.end()) {
-    const bool nameable = !dialect.empty() && std::all_of(dialect.begin(), dialect.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-    });
+    const bool nameable =
+        !dialect.empty() && std::all_of(dialect.begin(), dialect.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+        });
     return "unsupported database dialect" +
            (nameable ? " \"" + std::string(dialect) + "\"" : std::string()) + " (expected " +
            std::string(kSupported) + ")";

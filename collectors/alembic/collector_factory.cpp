@@ -74,7 +74,9 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
            ": no database URL (set database.url, sqlalchemy.url in the ini, or --database; "
            "--current checks without a database)";
   }
-  const auto fail = [&](const std::string& error) { return "component " + source.name + ": " + error; };
+  const auto fail = [&](const std::string& error) {
+    return "component " + source.name + ": " + error;
+  };
   const auto engine = database_engine(*url_text);
   if (const auto* error = std::get_if<std::string>(&engine)) return fail(*error);
   const std::string table =
@@ -88,52 +90,55 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       auto& parsed = std::get<postgres::DatabaseUrl>(url);
       std::string endpoint = postgres_endpoint(parsed);
-      return ReaderChoice{std::make_unique<postgres::VersionTableReader>(
-                              io, postgres::ReaderSettings{
-                                      .url = std::move(parsed),
-                                      .password_file = source.password_file,
-                                      .version_table = table,
-                                      .version_table_schema = schema,
-                                      .timeout = source.timeout,
-                                      .keepalive = source.keepalive,
-                                  }),
-                          std::move(endpoint), "PostgreSQL"};
+      return ReaderChoice{
+          std::make_unique<postgres::VersionTableReader>(io,
+                                                         postgres::ReaderSettings{
+                                                             .url = std::move(parsed),
+                                                             .password_file = source.password_file,
+                                                             .version_table = table,
+                                                             .version_table_schema = schema,
+                                                             .timeout = source.timeout,
+                                                             .keepalive = source.keepalive,
+                                                         }),
+          std::move(endpoint), "PostgreSQL"};
     }
     case DatabaseEngine::mysql: {
       auto url = mysql::parse_mysql_url(*url_text);
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       auto& parsed = std::get<mysql::MysqlUrl>(url);
       std::string endpoint = mysql::endpoint_of(parsed);
-      return ReaderChoice{std::make_unique<mysql::MysqlVersionReader>(
-                              io, mysql::MysqlReaderSettings{
-                                      .url = std::move(parsed),
-                                      .password_file = source.password_file,
-                                      .version_table = table,
-                                      .version_table_schema = schema,
-                                      .timeout = source.timeout,
-                                      .keepalive = source.keepalive,
-                                  }),
-                          std::move(endpoint), "MySQL/MariaDB"};
+      return ReaderChoice{
+          std::make_unique<mysql::MysqlVersionReader>(io,
+                                                      mysql::MysqlReaderSettings{
+                                                          .url = std::move(parsed),
+                                                          .password_file = source.password_file,
+                                                          .version_table = table,
+                                                          .version_table_schema = schema,
+                                                          .timeout = source.timeout,
+                                                          .keepalive = source.keepalive,
+                                                      }),
+          std::move(endpoint), "MySQL/MariaDB"};
     }
     case DatabaseEngine::sqlite: {
       auto url = sqlite::parse_sqlite_url(*url_text);
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       // A URL of the ini is relative to the ini's directory; one given directly (--database;
       // the daemon's configuration has made it absolute already) to the working directory.
-      std::string path = std::filesystem::absolute(sqlite::resolve_path(
-                                                       std::get<sqlite::SqliteUrl>(url),
-                                                       source.database_url ? std::string()
-                                                                           : ini_directory(source)))
-                             .lexically_normal()
-                             .string();
-      return ReaderChoice{std::make_unique<sqlite::SqliteVersionReader>(
-                              io, sqlite::SqliteReaderSettings{
-                                      .path = path,
-                                      .version_table = table,
-                                      .version_table_schema = schema,
-                                      .timeout = source.timeout,
-                                  }),
-                          path, "SQLite"};
+      std::string path =
+          std::filesystem::absolute(
+              sqlite::resolve_path(std::get<sqlite::SqliteUrl>(url),
+                                   source.database_url ? std::string() : ini_directory(source)))
+              .lexically_normal()
+              .string();
+      return ReaderChoice{
+          std::make_unique<sqlite::SqliteVersionReader>(io,
+                                                        sqlite::SqliteReaderSettings{
+                                                            .path = path,
+                                                            .version_table = table,
+                                                            .version_table_schema = schema,
+                                                            .timeout = source.timeout,
+                                                        }),
+          path, "SQLite"};
     }
   }
   return fail("unknown database engine");
@@ -168,8 +173,8 @@ std::variant<std::unique_ptr<Collector>, std::string> make_collector(
 void await_cancellations(std::chrono::milliseconds budget) {
   const auto until = std::chrono::steady_clock::now() + budget;
   postgres::await_cancel_requests(budget);
-  sqlite::await_workers(std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::max(std::chrono::steady_clock::duration::zero(), until - std::chrono::steady_clock::now())));
+  sqlite::await_workers(std::chrono::duration_cast<std::chrono::milliseconds>(std::max(
+      std::chrono::steady_clock::duration::zero(), until - std::chrono::steady_clock::now())));
 }
 
 }  // namespace alembic_exporter

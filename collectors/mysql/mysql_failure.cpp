@@ -34,7 +34,7 @@ FailureReason failure_reason_for_error(unsigned error_number, std::string_view m
     case 2002:  // CR_CONNECTION_ERROR (unix socket)
     case 2003:  // CR_CONN_HOST_ERROR (TCP); "(110)" is ETIMEDOUT
       return message.find("(110)") != std::string_view::npos ? FailureReason::timeout
-                                                              : FailureReason::connection_refused;
+                                                             : FailureReason::connection_refused;
     case 1040:  // ER_CON_COUNT_ERROR
     case 1203:  // ER_TOO_MANY_USER_CONNECTIONS
     case 1129:  // ER_HOST_IS_BLOCKED

@@ -124,7 +124,8 @@ std::variant<MysqlUrl, std::string> parse_mysql_url(std::string_view text) {
   const std::string_view tail = rest.substr(authority_end);
   const std::size_t query = tail.find('?');
   if (tail.starts_with('/')) {
-    auto database = percent_decode(tail.substr(1, query == std::string_view::npos ? query : query - 1));
+    auto database =
+        percent_decode(tail.substr(1, query == std::string_view::npos ? query : query - 1));
     if (!database) return fail("invalid percent-encoding in the database name");
     url.database = std::move(*database);
   }

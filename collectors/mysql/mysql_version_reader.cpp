@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
-#include <random>
 #include <stdexcept>
 
 #include "mysql_failure.hpp"
 #include "password_file.hpp"
 #include "reconnect_backoff.hpp"
 #include "socket_watch.hpp"
+#include "version_query.hpp"
 
 namespace alembic_exporter::mysql {
 namespace {
@@ -41,17 +41,9 @@ std::string schema_condition(const std::optional<std::string>& schema) {
 
 }  // namespace
 
-std::string quote_identifier(std::string_view identifier) {
-  std::string quoted = "`";
-  for (const char c : identifier) {
-    quoted += c;
-    if (c == '`') quoted += '`';
-  }
-  return quoted + "`";
-}
-
 std::vector<std::string> session_commands(std::chrono::milliseconds timeout) {
-  const auto seconds = std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(timeout).count());
+  const auto seconds =
+      std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(timeout).count());
   const auto milliseconds = std::max<long long>(1, timeout.count());
   // The MariaDB-only part is an executable comment (/*M!...*/) that MySQL skips; MySQL bounds
   // the statement with the query's MAX_EXECUTION_TIME hint instead.
@@ -68,8 +60,8 @@ std::string version_query(std::string_view table, const std::optional<std::strin
   std::string query = "SELECT /*+ MAX_EXECUTION_TIME(" +
                       std::to_string(std::max<long long>(1, timeout.count())) +
                       ") */ version_num FROM ";
-  if (schema) query += quote_identifier(*schema) + ".";
-  return query + quote_identifier(table);
+  if (schema) query += quote_identifier(*schema, '`') + ".";
+  return query + quote_identifier(table, '`');
 }
 
 std::string migration_query(std::string_view table, const std::optional<std::string>& schema) {
@@ -99,7 +91,7 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
         socket_(io),
         deadline_(io),
         library_timer_(io),
-        random_(std::random_device{}()) {}
+        backoff_(settings_.reconnect_backoff_initial, settings_.reconnect_backoff_max) {}
   Operation(const Operation&) = delete;
   Operation& operator=(const Operation&) = delete;
 
@@ -115,8 +107,8 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
       start_query();
       return;
     }
-    if (last_connect_failure_ && std::chrono::steady_clock::now() < retry_not_before_) {
-      finish(*last_connect_failure_);
+    if (const ReadFailure* failure = backoff_.holding()) {
+      finish(*failure);
       return;
     }
     start_connect();
@@ -230,10 +222,10 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
     const auto text = [](const std::string& value) {
       return value.empty() ? nullptr : value.c_str();
     };
-    const int status = mysql_real_connect_start(
-        &ignored, connection_.get(), text(url.host), url.user.c_str(),
-        password_ ? password_->c_str() : nullptr, url.database.c_str(), url.port,
-        text(url.unix_socket), 0);
+    const int status =
+        mysql_real_connect_start(&ignored, connection_.get(), text(url.host), url.user.c_str(),
+                                 password_ ? password_->c_str() : nullptr, url.database.c_str(),
+                                 url.port, text(url.unix_socket), 0);
     await(status, &Operation::continue_connect, &Operation::connect_done);
   }
 
@@ -252,7 +244,8 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
       mysql_options(connection, MYSQL_INIT_COMMAND, command.c_str());
     }
     const MysqlUrl& url = settings_.url;
-    if (!url.charset.empty()) mysql_options(connection, MYSQL_SET_CHARSET_NAME, url.charset.c_str());
+    if (!url.charset.empty())
+      mysql_options(connection, MYSQL_SET_CHARSET_NAME, url.charset.c_str());
     const auto set_path = [&](mysql_option option, const std::string& value) {
       if (!value.empty()) mysql_options(connection, option, value.c_str());
     };
@@ -298,21 +291,14 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
                                      "TLS is required, but the server does not support it")});
       return;
     }
-    consecutive_connect_failures_ = 0;
-    last_connect_failure_.reset();
+    backoff_.succeeded();
     start_query();
   }
 
   void connect_failed(ReadFailure failure) {
     password_.reset();
     abort_connection();
-    ++consecutive_connect_failures_;
-    std::uniform_real_distribution<double> jitter(0.0, 1.0);
-    retry_not_before_ =
-        std::chrono::steady_clock::now() +
-        reconnect_delay(consecutive_connect_failures_, settings_.reconnect_backoff_initial,
-                        settings_.reconnect_backoff_max, jitter(random_));
-    last_connect_failure_ = failure;
+    backoff_.failed(failure);
     finish(std::move(failure));
   }
 
@@ -340,7 +326,9 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
     return mysql_real_query_cont(&ignored, connection_.get(), ready);
   }
 
-  int continue_store(int ready) { return mysql_store_result_cont(&result_, connection_.get(), ready); }
+  int continue_store(int ready) {
+    return mysql_store_result_cont(&result_, connection_.get(), ready);
+  }
 
   void query_sent() {
     if (mysql_errno(connection_.get()) != 0) {
@@ -473,10 +461,7 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
   std::uint64_t wait_token_ = 0;
   bool reused_connection_ = false;
   bool replaced_dead_connection_ = false;
-  int consecutive_connect_failures_ = 0;
-  std::optional<ReadFailure> last_connect_failure_;
-  std::chrono::steady_clock::time_point retry_not_before_;
-  std::minstd_rand random_;
+  ConnectBackoff backoff_;
 };
 
 MysqlVersionReader::MysqlVersionReader(asio::io_context& io, MysqlReaderSettings settings)

@@ -53,9 +53,6 @@ class MysqlVersionReader final : public VersionReader {
   std::shared_ptr<Operation> operation_;
 };
 
-/// `identifier` as a backquoted MySQL identifier (embedded backquotes doubled).
-std::string quote_identifier(std::string_view identifier);
-
 /// The session setup every read runs first: read-only, and lock and statement timeouts within
 /// `timeout` (whole seconds for lock_wait_timeout, at least 1).
 std::vector<std::string> session_commands(std::chrono::milliseconds timeout);

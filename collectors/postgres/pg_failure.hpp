@@ -8,8 +8,8 @@
 
 namespace alembic_exporter::postgres {
 
-using alembic_exporter::FailureReason;
 using alembic_exporter::failure_detail;
+using alembic_exporter::FailureReason;
 using alembic_exporter::ReadFailure;
 using alembic_exporter::to_string;
 

@@ -25,8 +25,9 @@ std::variant<SqliteUrl, std::string> parse_sqlite_url(std::string_view text) {
     rest = rest.substr(0, query);
   }
   if (!rest.starts_with('/')) {
-    return fail("a SQLite URL has no host (expected sqlite:///relative.db or "
-                "sqlite:////absolute.db)");
+    return fail(
+        "a SQLite URL has no host (expected sqlite:///relative.db or "
+        "sqlite:////absolute.db)");
   }
   auto path = percent_decode(rest.substr(1));
   if (!path) return fail("invalid percent-encoding in the path");

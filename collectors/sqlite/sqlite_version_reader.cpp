@@ -13,6 +13,7 @@
 #include <system_error>
 #include <thread>
 
+#include "version_query.hpp"
 #include "write_lock.hpp"
 
 namespace alembic_exporter::sqlite {
@@ -29,15 +30,6 @@ struct Closer {
 struct Finalizer {
   void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
 };
-
-std::string quote_identifier(std::string_view identifier) {
-  std::string quoted = "\"";
-  for (const char c : identifier) {
-    quoted += c;
-    if (c == '"') quoted += '"';
-  }
-  return quoted + "\"";
-}
 
 FailureReason reason_for(int code) {
   switch (code & 0xff) {
@@ -91,9 +83,9 @@ ReadOutcome read_version_table(const SqliteReaderSettings& settings,
   struct stat status {};
   if (::stat(path.c_str(), &status) != 0) {
     const int error = errno;
-    return failure(error == ENOENT ? FailureReason::database_missing
-                                   : FailureReason::permission_denied,
-                   path, std::strerror(error));
+    return failure(
+        error == ENOENT ? FailureReason::database_missing : FailureReason::permission_denied, path,
+        std::strerror(error));
   }
   if (::access(path.c_str(), R_OK) != 0) {
     return failure(FailureReason::permission_denied, path, std::strerror(errno));
@@ -110,9 +102,7 @@ ReadOutcome read_version_table(const SqliteReaderSettings& settings,
   sqlite3_progress_handler(database.get(), 1000, stop_requested,
                            const_cast<std::atomic<bool>*>(&stop));
 
-  std::string query = "SELECT version_num FROM ";
-  if (settings.version_table_schema) query += quote_identifier(*settings.version_table_schema) + ".";
-  query += quote_identifier(settings.version_table);
+  const std::string query = version_query(settings.version_table, settings.version_table_schema);
   sqlite3_stmt* prepared = nullptr;
   const int prepare_code =
       sqlite3_prepare_v2(database.get(), query.c_str(), -1, &prepared, nullptr);
@@ -155,12 +145,13 @@ class SqliteVersionReader::Operation : public std::enable_shared_from_this<Opera
     deadline_.expires_after(settings_.timeout);
     deadline_.async_wait([weak = weak_from_this(), token](asio::error_code error) {
       const auto self = weak.lock();
-      if (!error && self && self->token_ == token) self->stop("Timed out after " + std::to_string(self->settings_.timeout.count()) + " ms waiting for");
+      if (!error && self && self->token_ == token)
+        self->stop("Timed out after " + std::to_string(self->settings_.timeout.count()) +
+                   " ms waiting for");
     });
     ++workers_running;
     try {
-      std::thread([weak = weak_from_this(), token, settings = settings_, stop = stop_,
-                   &io = io_] {
+      std::thread([weak = weak_from_this(), token, settings = settings_, stop = stop_, &io = io_] {
         ReadOutcome outcome = read_version_table(settings, *stop);
         if (auto* rows = std::get_if<VersionTableRows>(&outcome)) {
           // Only now that the file is closed: the probe's close() would drop our own locks.
@@ -177,9 +168,10 @@ class SqliteVersionReader::Operation : public std::enable_shared_from_this<Opera
       }).detach();
     } catch (const std::system_error& error) {
       --workers_running;
-      finish(ReadFailure{FailureReason::protocol,
-                         failure_detail(FailureReason::protocol, settings_.path,
-                                        std::string("cannot start a worker thread: ") + error.what())});
+      finish(ReadFailure{
+          FailureReason::protocol,
+          failure_detail(FailureReason::protocol, settings_.path,
+                         std::string("cannot start a worker thread: ") + error.what())});
     }
   }
 

@@ -51,7 +51,8 @@ void check_parse(const std::string& url) {
 
 void check_parse_mysql(const std::string& url) {
   const auto engine = alembic_exporter::database_engine(url);
-  if (const auto* error = std::get_if<std::string>(&engine)) check_hidden(url, *error, "the dialect error");
+  if (const auto* error = std::get_if<std::string>(&engine))
+    check_hidden(url, *error, "the dialect error");
   const auto parsed = mysql::parse_mysql_url(url);
   if (const auto* mysql_url = std::get_if<mysql::MysqlUrl>(&parsed)) {
     check_hidden(url, mysql_url->redacted, "redacted");

@@ -13,17 +13,12 @@ import pwd
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 
-from harness.pg_cluster import free_port
+from harness.pg_cluster import _exit_on_sigterm, free_port
 
 SERVER_USER = "mysql"
-
-
-def _exit_on_sigterm(signum, frame):
-    sys.exit(128 + signum)
 
 
 class MariadbServer:

@@ -23,13 +23,14 @@ TEST_CASE("the SQLAlchemy dialects alembic users write pick their engine") {
     CAPTURE(std::string(url));
     CHECK(engine_of(url) == DatabaseEngine::postgresql);
   }
-  for (const char* url : {"mysql://h/db", "mysql+pymysql://h/db", "mysql+mysqldb://h/db",
-                          "mysql+aiomysql://h/db", "mysql+asyncmy://h/db", "mariadb://h/db",
-                          "mariadb+mariadbconnector://h/db"}) {
+  for (const char* url :
+       {"mysql://h/db", "mysql+pymysql://h/db", "mysql+mysqldb://h/db", "mysql+aiomysql://h/db",
+        "mysql+asyncmy://h/db", "mariadb://h/db", "mariadb+mariadbconnector://h/db"}) {
     CAPTURE(std::string(url));
     CHECK(engine_of(url) == DatabaseEngine::mysql);
   }
-  for (const char* url : {"sqlite:///a.db", "sqlite+pysqlite:///a.db", "sqlite+aiosqlite:///a.db"}) {
+  for (const char* url :
+       {"sqlite:///a.db", "sqlite+pysqlite:///a.db", "sqlite+aiosqlite:///a.db"}) {
     CAPTURE(std::string(url));
     CHECK(engine_of(url) == DatabaseEngine::sqlite);
   }

@@ -165,10 +165,10 @@ TEST_CASE("database URLs: what the version-table reader accepts, and nothing els
     CAPTURE(std::string(url));
     CHECK(check(url) == "");
   }
-  for (const char* url :
-       {"postgresql+://h/db", "postgresql+a-b://h/db", "mssql+pyodbc://h/db", "oracle://h/db",
-        "mysql+odbc://h/db", "mysql://h", "mysql://h:0/db", "mysql://h/db?ssl_mode=maybe",
-        "sqlite://", "\"sqlite:///:memory:\"", "sqlite://host/app.db", "sqlite+pysqlcipher:///a.db"}) {
+  for (const char* url : {"postgresql+://h/db", "postgresql+a-b://h/db", "mssql+pyodbc://h/db",
+                          "oracle://h/db", "mysql+odbc://h/db", "mysql://h", "mysql://h:0/db",
+                          "mysql://h/db?ssl_mode=maybe", "sqlite://", "\"sqlite:///:memory:\"",
+                          "sqlite://host/app.db", "sqlite+pysqlcipher:///a.db"}) {
     CAPTURE(std::string(url));
     CHECK_MESSAGE(check(url).find("c.yaml:5:12: ") == 0, check(url));
   }
@@ -178,12 +178,14 @@ TEST_CASE("a relative SQLite path is relative to the configuration file's direct
   const auto url_of = [](const std::string& url) {
     const auto config = valid(parse_config(
         "components:\n  - name: m\n    script_location: /srv/app/migrations\n    database:\n"
-        "      url: " + url + "\n",
+        "      url: " +
+            url + "\n",
         "/etc/alembic-exporter/config.yaml", testing::backend_ai_host()));
     return config.components.at(0).database.url.value();
   };
   CHECK(url_of("sqlite:///app.db").full == "sqlite:////etc/alembic-exporter/app.db");
-  CHECK(url_of("sqlite+aiosqlite:///../data/app.db").full == "sqlite+aiosqlite:////etc/data/app.db");
+  CHECK(url_of("sqlite+aiosqlite:///../data/app.db").full ==
+        "sqlite+aiosqlite:////etc/data/app.db");
   CHECK(url_of("sqlite:////var/lib/app.db").full == "sqlite:////var/lib/app.db");
   CHECK(url_of("mysql://u:secret@h/db").redacted == "mysql://u:****@h/db");
 }
@@ -251,10 +253,10 @@ TEST_CASE("the example configurations are valid") {
   const std::string examples = CONFIG_EXAMPLES;
   const auto environment = testing::fake_environment({}, {"/srv/app/alembic.ini"}, {});
   CHECK(valid(load_config(examples + "/minimal.yaml", environment)).components.size() == 1);
-  const auto with_credentials = testing::fake_environment(
-      {{"CREDENTIALS_DIRECTORY", "/run/credentials/x"}},
-      {"/srv/app/alembic.ini", "/run/credentials/x/app-db"},
-      {"/srv/app/migrations", "/srv/app/migrations/versions"});
+  const auto with_credentials =
+      testing::fake_environment({{"CREDENTIALS_DIRECTORY", "/run/credentials/x"}},
+                                {"/srv/app/alembic.ini", "/run/credentials/x/app-db"},
+                                {"/srv/app/migrations", "/srv/app/migrations/versions"});
   CHECK(valid(load_config(examples + "/postgresql.yaml", with_credentials))
             .components.at(0)
             .database.url->redacted.starts_with("postgresql://"));

@@ -14,8 +14,7 @@ TEST_CASE("MySQL/MariaDB error numbers map to the failure reasons") {
         FailureReason::timeout);
   CHECK(failure_reason_for_error(2005, "Unknown server host 'x' (-2)") == FailureReason::dns);
   CHECK(failure_reason_for_error(1045, "Access denied") == FailureReason::auth_failed);
-  CHECK(failure_reason_for_error(1049, "Unknown database 'x'") ==
-        FailureReason::database_missing);
+  CHECK(failure_reason_for_error(1049, "Unknown database 'x'") == FailureReason::database_missing);
   CHECK(failure_reason_for_error(1044, "") == FailureReason::permission_denied);
   CHECK(failure_reason_for_error(1142, "") == FailureReason::permission_denied);
   CHECK(failure_reason_for_error(1205, "") == FailureReason::timeout);

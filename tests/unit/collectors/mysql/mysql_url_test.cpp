@@ -67,16 +67,17 @@ TEST_CASE("a URL the reader cannot use is an error that masks the password") {
 }
 
 TEST_CASE("the session is read-only, its waits bounded by the budget") {
-  CHECK(session_commands(1500ms) ==
-        std::vector<std::string>{
-            "SET SESSION TRANSACTION READ ONLY",
-            "SET SESSION lock_wait_timeout = 2 /*M!100108 , SESSION max_statement_time = 1.500 */"});
+  CHECK(
+      session_commands(1500ms) ==
+      std::vector<std::string>{
+          "SET SESSION TRANSACTION READ ONLY",
+          "SET SESSION lock_wait_timeout = 2 /*M!100108 , SESSION max_statement_time = 1.500 */"});
   CHECK(session_commands(20ms)[1] ==
         "SET SESSION lock_wait_timeout = 1 /*M!100108 , SESSION max_statement_time = 0.020 */");
 }
 
 TEST_CASE("queries quote identifiers and strings") {
-  CHECK(quote_identifier("we`ird") == "`we``ird`");
+  CHECK(version_query("we`ird", std::nullopt, 1s).ends_with("FROM `we``ird`"));
   CHECK(version_query("alembic_version", std::nullopt, 5s) ==
         "SELECT /*+ MAX_EXECUTION_TIME(5000) */ version_num FROM `alembic_version`");
   CHECK(version_query("v", std::string("other"), 1s) ==
