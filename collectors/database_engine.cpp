@@ -1,4 +1,4 @@
-#include "database_engine.hpp"
+#include "collectors/database_engine.hpp"
 
 #include <algorithm>
 #include <array>

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <variant>
 
-#include "read_failure.hpp"
+#include "collectors/read_failure.hpp"
 
 namespace alembic_exporter {
 

@@ -1,4 +1,4 @@
-#include "read_failure.hpp"
+#include "collectors/read_failure.hpp"
 
 namespace alembic_exporter {
 

@@ -1,4 +1,4 @@
-#include "reconnect_backoff.hpp"
+#include "collectors/reconnect_backoff.hpp"
 
 #include <algorithm>
 

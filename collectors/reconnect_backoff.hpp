@@ -4,7 +4,7 @@
 #include <optional>
 #include <random>
 
-#include "read_failure.hpp"
+#include "collectors/read_failure.hpp"
 
 namespace alembic_exporter {
 

@@ -1,4 +1,4 @@
-#include "url_text.hpp"
+#include "collectors/url_text.hpp"
 
 #include <charconv>
 

@@ -6,8 +6,8 @@
 #include <variant>
 #include <vector>
 
-#include "component_status.hpp"
-#include "read_failure.hpp"
+#include "collectors/component_status.hpp"
+#include "collectors/read_failure.hpp"
 
 namespace alembic_exporter {
 

@@ -1,9 +1,9 @@
-#include "database_url_check.hpp"
+#include "config/database_url_check.hpp"
 
-#include "database_engine.hpp"
-#include "database_url.hpp"
-#include "mysql_url.hpp"
-#include "sqlite_url.hpp"
+#include "collectors/database_engine.hpp"
+#include "collectors/mysql/mysql_url.hpp"
+#include "collectors/postgres/database_url.hpp"
+#include "collectors/sqlite/sqlite_url.hpp"
 
 namespace alembic_exporter::config {
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <variant>
 
-#include "validated_config.hpp"
+#include "config/validated_config.hpp"
 
 namespace alembic_exporter::config {
 

@@ -1,15 +1,15 @@
-#include "collector_factory.hpp"
+#include "collectors/collector_factory.hpp"
 
 #include <algorithm>
 #include <filesystem>
 
-#include "alembic_collector.hpp"
-#include "alembic_settings.hpp"
-#include "database_engine.hpp"
-#include "mysql_version_reader.hpp"
-#include "sqlite_url.hpp"
-#include "sqlite_version_reader.hpp"
-#include "version_table_reader.hpp"
+#include "collectors/alembic/alembic_collector.hpp"
+#include "collectors/alembic/alembic_settings.hpp"
+#include "collectors/database_engine.hpp"
+#include "collectors/mysql/mysql_version_reader.hpp"
+#include "collectors/postgres/version_table_reader.hpp"
+#include "collectors/sqlite/sqlite_url.hpp"
+#include "collectors/sqlite/sqlite_version_reader.hpp"
 
 namespace alembic_exporter {
 namespace {

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string_view>
 
-#include "read_failure.hpp"
+#include "collectors/read_failure.hpp"
 
 namespace alembic_exporter::mysql {
 

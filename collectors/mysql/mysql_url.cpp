@@ -1,10 +1,10 @@
-#include "mysql_url.hpp"
+#include "collectors/mysql/mysql_url.hpp"
 
 #include <array>
 #include <charconv>
 #include <utility>
 
-#include "url_text.hpp"
+#include "collectors/url_text.hpp"
 
 namespace alembic_exporter::mysql {
 namespace {

@@ -1,4 +1,4 @@
-#include "mysql_version_reader.hpp"
+#include "collectors/mysql/mysql_version_reader.hpp"
 
 #include <mysql.h>
 #include <sys/socket.h>
@@ -8,11 +8,11 @@
 #include <asio/steady_timer.hpp>
 #include <stdexcept>
 
-#include "mysql_failure.hpp"
-#include "password_file.hpp"
-#include "reconnect_backoff.hpp"
-#include "socket_watch.hpp"
-#include "version_query.hpp"
+#include "collectors/mysql/mysql_failure.hpp"
+#include "collectors/password_file.hpp"
+#include "collectors/reconnect_backoff.hpp"
+#include "collectors/socket_watch.hpp"
+#include "collectors/version_query.hpp"
 
 namespace alembic_exporter::mysql {
 namespace {

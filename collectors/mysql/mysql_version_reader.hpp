@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "mysql_url.hpp"
-#include "version_reader.hpp"
+#include "collectors/mysql/mysql_url.hpp"
+#include "collectors/version_reader.hpp"
 
 namespace alembic_exporter::mysql {
 

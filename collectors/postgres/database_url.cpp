@@ -1,4 +1,4 @@
-#include "database_url.hpp"
+#include "collectors/postgres/database_url.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 #include <charconv>
 #include <optional>
 
-#include "url_text.hpp"
+#include "collectors/url_text.hpp"
 
 namespace alembic_exporter::postgres {
 namespace {

@@ -1,4 +1,4 @@
-#include "version_table_reader.hpp"
+#include "collectors/postgres/version_table_reader.hpp"
 
 #include <libpq-fe.h>
 
@@ -9,11 +9,11 @@
 #include <system_error>
 #include <thread>
 
-#include "password_file.hpp"
-#include "reconnect_backoff.hpp"
-#include "session_parameters.hpp"
-#include "socket_watch.hpp"
-#include "version_query.hpp"
+#include "collectors/password_file.hpp"
+#include "collectors/postgres/session_parameters.hpp"
+#include "collectors/reconnect_backoff.hpp"
+#include "collectors/socket_watch.hpp"
+#include "collectors/version_query.hpp"
 
 namespace alembic_exporter::postgres {
 namespace {

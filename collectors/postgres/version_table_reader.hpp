@@ -9,9 +9,9 @@
 #include <variant>
 #include <vector>
 
-#include "database_url.hpp"
-#include "pg_failure.hpp"
-#include "version_reader.hpp"
+#include "collectors/postgres/database_url.hpp"
+#include "collectors/postgres/pg_failure.hpp"
+#include "collectors/version_reader.hpp"
 
 namespace alembic_exporter::postgres {
 

@@ -1,6 +1,6 @@
-#include "sqlite_url.hpp"
+#include "collectors/sqlite/sqlite_url.hpp"
 
-#include "url_text.hpp"
+#include "collectors/url_text.hpp"
 
 namespace alembic_exporter::sqlite {
 

@@ -1,4 +1,4 @@
-#include "sqlite_version_reader.hpp"
+#include "collectors/sqlite/sqlite_version_reader.hpp"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -13,8 +13,8 @@
 #include <system_error>
 #include <thread>
 
-#include "version_query.hpp"
-#include "write_lock.hpp"
+#include "collectors/sqlite/write_lock.hpp"
+#include "collectors/version_query.hpp"
 
 namespace alembic_exporter::sqlite {
 namespace {

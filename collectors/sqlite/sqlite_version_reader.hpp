@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "version_reader.hpp"
+#include "collectors/version_reader.hpp"
 
 namespace alembic_exporter::sqlite {
 

@@ -1,4 +1,4 @@
-#include "write_lock.hpp"
+#include "collectors/sqlite/write_lock.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

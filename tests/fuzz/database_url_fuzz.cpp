@@ -6,10 +6,10 @@
 #include <string_view>
 #include <variant>
 
-#include "database_engine.hpp"
-#include "database_url.hpp"
-#include "mysql_url.hpp"
-#include "sqlite_url.hpp"
+#include "collectors/database_engine.hpp"
+#include "collectors/mysql/mysql_url.hpp"
+#include "collectors/postgres/database_url.hpp"
+#include "collectors/sqlite/sqlite_url.hpp"
 
 namespace postgres = alembic_exporter::postgres;
 namespace mysql = alembic_exporter::mysql;

@@ -9,8 +9,8 @@
 #include <iostream>
 #include <string>
 
-#include "collector_factory.hpp"
-#include "json_writer.hpp"
+#include "collectors/collector_factory.hpp"
+#include "daemon/render/json_writer.hpp"
 
 namespace {
 
@@ -20,18 +20,20 @@ std::string optional_number(const std::optional<std::size_t>& value) {
   return value ? std::to_string(*value) : "null";
 }
 
-std::string render(const ComponentStatus& status) {
-  std::string line = "{\"state\":" + json_quoted(to_string(status.state)) +
-                     ",\"reason\":" + json_quoted(status.reason) +
-                     ",\"detail\":" + json_quoted(status.detail) +
+std::string status_line(const ComponentStatus& status) {
+  std::string line = "{\"state\":" + render::json_quoted(to_string(status.state)) +
+                     ",\"reason\":" + render::json_quoted(status.reason) +
+                     ",\"detail\":" + render::json_quoted(status.detail) +
                      ",\"pending\":" + optional_number(status.pending) +
-                     ",\"endpoint\":" + json_quoted(status.database_endpoint) + ",\"migration\":";
+                     ",\"endpoint\":" + render::json_quoted(status.database_endpoint) +
+                     ",\"migration\":";
   if (status.migration) {
     const auto age = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::system_clock::now() - status.migration->started_at);
     line += "{\"pid\":" + std::to_string(status.migration->pid) +
             ",\"age_seconds\":" + std::to_string(age.count()) +
-            ",\"application_name\":" + json_quoted(status.migration->application_name) + "}";
+            ",\"application_name\":" + render::json_quoted(status.migration->application_name) +
+            "}";
   } else {
     line += "null";
   }
@@ -57,7 +59,7 @@ int main(int argc, char** argv) {
     return 78;
   }
   auto& collector = std::get<std::unique_ptr<Collector>>(made);
-  collector->check([](ComponentStatus status) { std::cout << render(status) << std::endl; });
+  collector->check([](ComponentStatus status) { std::cout << status_line(status) << std::endl; });
   io.run();
   return 0;
 }

@@ -1,4 +1,4 @@
-#include "mysql_failure.hpp"
+#include "collectors/mysql/mysql_failure.hpp"
 
 #include <doctest/doctest.h>
 

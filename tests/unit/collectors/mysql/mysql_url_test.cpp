@@ -1,8 +1,8 @@
-#include "mysql_url.hpp"
+#include "collectors/mysql/mysql_url.hpp"
 
 #include <doctest/doctest.h>
 
-#include "mysql_version_reader.hpp"
+#include "collectors/mysql/mysql_version_reader.hpp"
 
 namespace alembic_exporter::mysql {
 namespace {

@@ -1,8 +1,8 @@
-#include "sqlite_url.hpp"
+#include "collectors/sqlite/sqlite_url.hpp"
 
 #include <doctest/doctest.h>
 
-#include "sqlite_version_reader.hpp"
+#include "collectors/sqlite/sqlite_version_reader.hpp"
 
 namespace alembic_exporter::sqlite {
 namespace {
