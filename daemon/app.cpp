@@ -8,6 +8,7 @@
 #include "component_history.hpp"
 #include "load_config.hpp"
 #include "message_ids.hpp"
+#include "migration_entry.hpp"
 #include "status_summary.hpp"
 #include "transition_entry.hpp"
 
@@ -128,10 +129,14 @@ void App::on_result(ComponentStatus status) {
                                       [&](const Component& c) { return c.config.name == name; });
   if (component == components_.end()) return;  // removed by a reload while it was checked
   const auto previous = history_.find(name);
-  HistoryStep step = record_check(previous == history_.end() ? nullptr : previous->second.get(),
-                                  std::move(status), component->config.interval);
+  HistoryStep step =
+      record_check(previous == history_.end() ? nullptr : previous->second.get(), std::move(status),
+                   component->config.interval, component->config.ready_states);
   history_[name] = step.snapshot;
   component->latest = step.snapshot;
+  if (step.migration) {
+    for (const auto& entry : migration_entries(name, *step.migration)) logger_.write(entry);
+  }
   if (step.transition) logger_.write(transition_entry(*step.transition));
   publish();
   if (ready_ && step.transition) {
@@ -144,6 +149,7 @@ void App::publish() {
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->components.reserve(components_.size());
   for (const auto& component : components_) {
+    snapshot->configured.push_back(component.config.name);
     if (component.latest) snapshot->components.push_back(component.latest);
   }
   snapshot->config_reload_successful = config_reload_successful_;

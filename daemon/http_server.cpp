@@ -4,6 +4,7 @@
 
 #include <cassert>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 #include <stdexcept>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "gzip.hpp"
 #include "landing_page.hpp"
 #include "listener_wakeup.hpp"
+#include "readiness.hpp"
 #include "status_json.hpp"
 #include "tls_context.hpp"
 #include "web_settings.hpp"
@@ -46,6 +48,19 @@ void send(mg_connection* connection, int status, std::string_view content_type,
 }
 
 constexpr std::string_view plain_text = "text/plain; charset=utf-8";
+
+/// The `component` query parameter of `/ready` (`a,b`, URL-decoded); empty when absent.
+std::vector<std::string> selected_components(const mg_connection* connection) {
+  const char* query = mg_get_request_info(connection)->query_string;
+  if (query == nullptr) return {};
+  // A decoded value is never longer than the query it came from.
+  const std::size_t query_length = std::strlen(query);
+  std::string value(query_length + 1, '\0');
+  const int length = mg_get_var(query, query_length, "component", value.data(), value.size());
+  if (length <= 0) return {};
+  value.resize(static_cast<std::size_t>(length));
+  return split_component_list(value);
+}
 
 bool refuse_method(mg_connection* connection) {
   send(connection, 405, plain_text, "Method Not Allowed\n", "Allow: GET, HEAD\r\n");
@@ -151,6 +166,10 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
     } else if (path == "/") {
       send(connection, 200, "text/html; charset=utf-8",
            render_landing_page(*sources_.snapshots->load()));
+    } else if (path == "/ready") {
+      const ReadyResponse answer =
+          readiness(*sources_.snapshots->load(), selected_components(connection));
+      send(connection, answer.status, "application/json", answer.body);
     } else if (path == "/healthz") {
       const bool healthy = sources_.healthy();
       send(connection, healthy ? 200 : 503, plain_text, healthy ? "ok\n" : "event loop stalled\n");

@@ -24,7 +24,8 @@ struct HttpSources {
 /// TLS and basic-auth settings in the exporter-toolkit web config format (already validated).
 struct WebSettings;
 
-/// Serves `/`, `/metrics`, `/status`, `/healthz` on civetweb's threads; 404 for anything else.
+/// Serves `/`, `/metrics`, `/status`, `/ready`, `/healthz` on civetweb's threads; 404 for
+/// anything else.
 /// Requests only read the current snapshot: never a database or the disk.
 class HttpServer {
  public:

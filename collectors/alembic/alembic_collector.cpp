@@ -53,13 +53,31 @@ void AlembicCollector::check(Done done) {
   // overlaps the scan; its result arrives through the io_context, after the scan below.
   auto scan = std::make_shared<ScriptDirectoryScan>();
   reader_->read([this, scan, started, done = std::move(done)](postgres::ReadOutcome outcome) {
-    done(finish(*scan, to_reading(outcome), started));
+    ComponentStatus status = finish(*scan, to_reading(outcome), started);
+    status.migration = migration_of(outcome);
+    done(std::move(status));
   });
   *scan = scripts_.scan();
 }
 
 void AlembicCollector::cancel() {
   if (reader_) reader_->cancel();
+}
+
+std::optional<MigrationInProgress> AlembicCollector::migration_of(
+    const postgres::ReadOutcome& outcome) {
+  const auto* rows = std::get_if<postgres::VersionTableRows>(&outcome);
+  if (rows == nullptr || !rows->migration) {
+    migration_seen_.reset();
+    return std::nullopt;
+  }
+  const postgres::MigrationSession& session = *rows->migration;
+  if (!migration_seen_ || migration_seen_->first != session.pid) {
+    migration_seen_.emplace(session.pid, std::chrono::system_clock::now());
+  }
+  return MigrationInProgress{session.pid,
+                             session.transaction_start.value_or(migration_seen_->second),
+                             session.application_name};
 }
 
 ComponentStatus AlembicCollector::finish(const ScriptDirectoryScan& scan,

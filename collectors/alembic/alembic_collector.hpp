@@ -38,6 +38,9 @@ class AlembicCollector final : public Collector {
  private:
   ComponentStatus finish(const ScriptDirectoryScan& scan, const DatabaseReading& reading,
                          std::chrono::steady_clock::time_point started) const;
+  /// The migration the read saw; its start is when this collector first saw that session when
+  /// the server hides the session's transaction start.
+  std::optional<MigrationInProgress> migration_of(const postgres::ReadOutcome& outcome);
 
   asio::io_context& io_;
   Settings settings_;
@@ -45,6 +48,8 @@ class AlembicCollector final : public Collector {
   std::unique_ptr<postgres::VersionTableReader> reader_;
   /// `host:port` or socket directory, for advice; no credentials.
   std::string endpoint_;
+  /// pid of the migrating session seen last, and when it was first seen.
+  std::optional<std::pair<std::int64_t, std::chrono::system_clock::time_point>> migration_seen_;
 };
 
 }  // namespace alembic_exporter::alembic

@@ -52,7 +52,10 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   Operation(asio::io_context& io, ReaderSettings settings)
       : io_(io),
         settings_(std::move(settings)),
-        query_(version_query(settings_.version_table, settings_.version_table_schema)),
+        // One round trip: the migration check first, since a missing version table ends the
+        // statement list with an error.
+        query_(migration_query(settings_.version_table, settings_.version_table_schema) + "; " +
+               version_query(settings_.version_table, settings_.version_table_schema)),
         socket_(io),
         deadline_(io),
         cancel_poll_(io),
@@ -242,9 +245,11 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   void start_query() {
     phase_ = Phase::querying;
     first_result_.reset();
+    migration_.reset();
+    results_ = 0;
     if (!watch_socket()) return;
-    if (PQsendQueryParams(connection_.get(), query_.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
-                          0) == 0) {
+    // The simple protocol: two statements in one message.
+    if (PQsendQuery(connection_.get(), query_.c_str()) == 0) {
       connection_broke();
       return;
     }
@@ -287,9 +292,25 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
         query_done();
         return;
       }
-      if (!first_result_) first_result_ = outcome_of(result.get());
+      if (++results_ == 1 && PQresultStatus(result.get()) == PGRES_TUPLES_OK) {
+        migration_ = migration_of(result.get());
+      } else if (!first_result_) {
+        first_result_ = outcome_of(result.get());
+      }
     }
     socket_.wait(SocketWatch::Direction::read, guard(&Operation::on_readable));
+  }
+
+  static std::optional<MigrationSession> migration_of(const PGresult* result) {
+    if (PQntuples(result) == 0) return std::nullopt;
+    MigrationSession session;
+    session.pid = std::stoll(PQgetvalue(result, 0, 0));
+    if (PQgetisnull(result, 0, 1) == 0) {
+      session.transaction_start = std::chrono::system_clock::time_point(
+          std::chrono::milliseconds(std::stoll(PQgetvalue(result, 0, 1))));
+    }
+    session.application_name = PQgetvalue(result, 0, 2);  // "" for NULL
+    return session;
   }
 
   ReadOutcome outcome_of(const PGresult* result) const {
@@ -323,6 +344,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
             ? std::move(*first_result_)
             : ReadFailure{FailureReason::protocol,
                           failure_detail(FailureReason::protocol, endpoint(), "no result")};
+    if (auto* rows = std::get_if<VersionTableRows>(&outcome)) rows->migration = migration_;
     if (std::holds_alternative<ReadFailure>(outcome) &&
         PQstatus(connection_.get()) == CONNECTION_BAD) {
       lost_connection(std::get<ReadFailure>(std::move(outcome)));
@@ -451,6 +473,8 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   bool reused_connection_ = false;
   bool replaced_dead_connection_ = false;
   std::optional<ReadOutcome> first_result_;
+  std::optional<MigrationSession> migration_;
+  int results_ = 0;
   int consecutive_connect_failures_ = 0;
   std::optional<ReadFailure> last_connect_failure_;
   std::chrono::steady_clock::time_point retry_not_before_;

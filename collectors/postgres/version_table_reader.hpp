@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "database_url.hpp"
+#include "migration_query.hpp"
 #include "pg_failure.hpp"
 
 namespace alembic_exporter::postgres {
@@ -18,6 +19,8 @@ namespace alembic_exporter::postgres {
 struct VersionTableRows {
   std::vector<std::string> revisions;  ///< byte order; empty for an empty table
   bool table_missing = false;
+  /// Another session migrating the database at the time of the read (see migration_query).
+  std::optional<MigrationSession> migration{};
 };
 
 using ReadOutcome = std::variant<VersionTableRows, ReadFailure>;

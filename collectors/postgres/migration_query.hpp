@@ -1,0 +1,34 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace alembic_exporter::postgres {
+
+/// Another session that is migrating the database: it holds a lock on the version table and has
+/// written in its transaction.
+struct MigrationSession {
+  std::int64_t pid = 0;
+  /// `pg_stat_activity.xact_start`; absent when the server hides it from the exporter's role
+  /// (another role's session, without pg_read_all_stats).
+  std::optional<std::chrono::system_clock::time_point> transaction_start;
+  /// `pg_stat_activity.application_name`; empty when hidden or unset.
+  std::string application_name;
+};
+
+/// One read-only statement that finds the oldest other session holding any lock on the version
+/// table while holding its own transaction id lock. alembic's upgrade reads the version table
+/// inside its transaction (AccessShareLock until the end) and gets a transaction id with its first
+/// write; a plain read of the table (another exporter, `alembic current`) never gets one. So a
+/// read is never taken for a migration, and a migration shows from its first write on. Only
+/// pg_locks (readable by every role) decides; pg_stat_activity adds the time and name when
+/// visible. Columns: pid, xact_start in Unix milliseconds (or NULL), application_name (or NULL).
+std::string migration_query(std::string_view table, const std::optional<std::string>& schema);
+
+/// `text` as a single-quoted SQL string literal (quotes doubled; standard_conforming_strings).
+std::string quote_literal(std::string_view text);
+
+}  // namespace alembic_exporter::postgres

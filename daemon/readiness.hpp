@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "snapshot.hpp"
+
+namespace alembic_exporter {
+
+/// An HTTP answer to `/ready`.
+struct ReadyResponse {
+  int status = 200;
+  std::string body;  ///< one JSON line
+};
+
+/// Pure: 200 when every selected component's last check found it in one of its `ready_states`,
+/// 503 when one was not (or has not been checked yet), 404 naming the first selected name that
+/// is not configured. `selected` empty means every configured component. The body is
+/// `{"ready":bool,"components":[{"name","state","pending","ready"}]}` (`state` and `pending`
+/// null where unknown) or, for 404, `{"error":"..."}`.
+ReadyResponse readiness(const Snapshot& snapshot, const std::vector<std::string>& selected);
+
+/// `a,b` → {a, b}; empty items are dropped.
+std::vector<std::string> split_component_list(std::string_view text);
+
+}  // namespace alembic_exporter
