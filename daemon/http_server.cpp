@@ -17,6 +17,7 @@
 #include "gzip.hpp"
 #include "landing_page.hpp"
 #include "listener_wakeup.hpp"
+#include "option_parser.hpp"
 #include "readiness.hpp"
 #include "status_json.hpp"
 #include "tls_context.hpp"
@@ -59,7 +60,7 @@ std::vector<std::string> selected_components(const mg_connection* connection) {
   const int length = mg_get_var(query, query_length, "component", value.data(), value.size());
   if (length <= 0) return {};
   value.resize(static_cast<std::size_t>(length));
-  return split_component_list(value);
+  return split_list(value);
 }
 
 bool refuse_method(mg_connection* connection) {

@@ -23,6 +23,7 @@ class ParsedOptions {
   bool has(std::string_view long_name) const { return values_.contains(std::string(long_name)); }
   std::optional<std::string> value(std::string_view long_name) const;
   void set(std::string_view long_name, std::string value);
+  void erase(std::string_view long_name) { values_.erase(std::string(long_name)); }
 
  private:
   std::map<std::string, std::string> values_;
@@ -31,5 +32,8 @@ class ParsedOptions {
 /// Parses `arguments` (without the subcommand); the error names the offending argument.
 std::variant<ParsedOptions, std::string> parse_options(std::span<const std::string_view> arguments,
                                                        std::span<const OptionSpec> specs);
+
+/// `a,b` → {a, b}, for list-valued options and query parameters; empty items are dropped.
+std::vector<std::string> split_list(std::string_view text);
 
 }  // namespace alembic_exporter

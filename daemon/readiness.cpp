@@ -21,17 +21,6 @@ bool accepted(const ComponentSnapshot& component) {
 
 }  // namespace
 
-std::vector<std::string> split_component_list(std::string_view text) {
-  std::vector<std::string> items;
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    if (const auto item = text.substr(0, comma); !item.empty()) items.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return items;
-}
-
 ReadyResponse readiness(const Snapshot& snapshot, const std::vector<std::string>& selected) {
   const std::vector<std::string>& names = selected.empty() ? snapshot.configured : selected;
   for (const auto& name : names) {

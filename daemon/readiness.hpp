@@ -20,7 +20,4 @@ struct ReadyResponse {
 /// null where unknown) or, for 404, `{"error":"..."}`.
 ReadyResponse readiness(const Snapshot& snapshot, const std::vector<std::string>& selected);
 
-/// `a,b` → {a, b}; empty items are dropped.
-std::vector<std::string> split_component_list(std::string_view text);
-
 }  // namespace alembic_exporter

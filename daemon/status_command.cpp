@@ -37,11 +37,6 @@ int usage_error(std::ostream& err, const std::string& message) {
   return to_int(ExitCode::usage);
 }
 
-bool glyphs_wanted(const ParsedOptions& options) {
-  const char* no_color = std::getenv("NO_COLOR");
-  return !options.has("--plain") && (no_color == nullptr || *no_color == '\0');
-}
-
 /// Runs every collector's check concurrently on one io_context; results keep the targets' order.
 std::vector<ComponentStatus> check_all(asio::io_context& io,
                                        std::vector<std::unique_ptr<Collector>>& collectors) {

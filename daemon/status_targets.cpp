@@ -1,6 +1,7 @@
 #include "status_targets.hpp"
 
 #include <array>
+#include <cstdlib>
 #include <string_view>
 
 #include "alembic_command.hpp"
@@ -27,6 +28,24 @@ constexpr std::array<OptionSpec, 14> status_options = {{
     {"--timeout", ""},
 }};
 
+// `wait` takes the same targets; its --timeout is the whole wait, --check-timeout each check's.
+constexpr std::array<OptionSpec, 14> wait_options = {{
+    {"--config", ""},
+    {"--alembic-ini", "-c"},
+    {"--name", "-n"},
+    {"--component", ""},
+    {"--database", ""},
+    {"--script-location", ""},
+    {"--version-locations", ""},
+    {"--recursive-version-locations", "", false},
+    {"--source-root", ""},
+    {"--plain", "", false},
+    {"--until", ""},
+    {"--timeout", ""},
+    {"--interval", ""},
+    {"--check-timeout", ""},
+}};
+
 struct BackendAiComponent {
   std::string_view name;
   std::string_view ini;
@@ -37,18 +56,6 @@ constexpr std::array<BackendAiComponent, 3> backend_ai_components = {{
     {"accountmgr", "alembic-accountmgr.ini"},
     {"appproxy", "alembic-appproxy.ini"},
 }};
-
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> items;
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    const auto item = text.substr(0, comma);
-    if (!item.empty()) items.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return items;
-}
 
 StatusAdvice alembic_cli_advice(const std::string& ini) {
   return {config::alembic_command(ini, "upgrade heads"),
@@ -153,6 +160,13 @@ std::variant<std::vector<StatusTarget>, TargetError> base_targets(
 }  // namespace
 
 std::span<const OptionSpec> status_option_specs() { return status_options; }
+
+std::span<const OptionSpec> wait_option_specs() { return wait_options; }
+
+bool glyphs_wanted(const ParsedOptions& options) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return !options.has("--plain") && (no_color == nullptr || *no_color == '\0');
+}
 
 std::variant<std::vector<StatusTarget>, TargetError> status_targets(
     const ParsedOptions& options, const std::filesystem::path& working_directory) {

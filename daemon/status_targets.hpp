@@ -25,6 +25,11 @@ struct TargetError {
 
 /// The options `status` accepts (see usage.cpp).
 std::span<const OptionSpec> status_option_specs();
+/// The options `wait` accepts: the same targets, and how long and for what to wait.
+std::span<const OptionSpec> wait_option_specs();
+
+/// Whether the headline glyphs are wanted: not with --plain, nor when NO_COLOR is set.
+bool glyphs_wanted(const ParsedOptions& options);
 
 /// Which components `status` reports on: from `--config`, `-c alembic.ini`,
 /// `--script-location`, or else the alembic ini(s) in `working_directory` (a Backend.AI checkout

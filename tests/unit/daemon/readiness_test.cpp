@@ -62,10 +62,5 @@ TEST_CASE("an unknown component is 404") {
   CHECK(answer.body == "{\"error\":\"unknown component 'billing'\"}\n");
 }
 
-TEST_CASE("component lists split on commas and drop empty items") {
-  CHECK(split_component_list("a,,b,") == std::vector<std::string>{"a", "b"});
-  CHECK(split_component_list("").empty());
-}
-
 }  // namespace
 }  // namespace alembic_exporter
