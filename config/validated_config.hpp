@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "component_status.hpp"
-#include "listen_address.hpp"
+#include "collectors/component_status.hpp"
+#include "config/listen_address.hpp"
 
 namespace alembic_exporter::config {
 

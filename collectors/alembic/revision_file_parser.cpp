@@ -1,4 +1,4 @@
-#include "revision_file_parser.hpp"
+#include "collectors/alembic/revision_file_parser.hpp"
 
 #include <array>
 #include <cstddef>
@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "python_string_literal.hpp"
-#include "python_tokenizer.hpp"
+#include "collectors/alembic/python_string_literal.hpp"
+#include "collectors/alembic/python_tokenizer.hpp"
 
 namespace alembic_exporter::alembic {
 namespace {

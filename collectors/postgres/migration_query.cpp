@@ -1,6 +1,6 @@
-#include "migration_query.hpp"
+#include "collectors/postgres/migration_query.hpp"
 
-#include "version_query.hpp"
+#include "collectors/postgres/version_query.hpp"
 
 namespace alembic_exporter::postgres {
 

@@ -9,9 +9,9 @@
 #include <variant>
 #include <vector>
 
-#include "database_url.hpp"
-#include "migration_query.hpp"
-#include "pg_failure.hpp"
+#include "collectors/postgres/database_url.hpp"
+#include "collectors/postgres/migration_query.hpp"
+#include "collectors/postgres/pg_failure.hpp"
 
 namespace alembic_exporter::postgres {
 

@@ -1,0 +1,208 @@
+#include "daemon/cli/status_targets.hpp"
+
+#include <array>
+#include <cstdlib>
+#include <string_view>
+
+#include "config/alembic_command.hpp"
+#include "config/duration.hpp"
+#include "daemon/core/component_config.hpp"
+#include "daemon/core/split_list.hpp"
+
+namespace alembic_exporter::cli {
+namespace {
+
+constexpr std::array<OptionSpec, 14> status_options = {{
+    {"--config", ""},
+    {"--alembic-ini", "-c"},
+    {"--name", "-n"},
+    {"--component", ""},
+    {"--output", ""},
+    {"--database", ""},
+    {"--current", ""},
+    {"--script-location", ""},
+    {"--version-locations", ""},
+    {"--recursive-version-locations", "", false},
+    {"--source-root", ""},
+    {"--plain", "", false},
+    {"--verbose", "-v", false},
+    {"--timeout", ""},
+}};
+
+// `wait` takes the same targets; its --timeout is the whole wait, --check-timeout each check's.
+constexpr std::array<OptionSpec, 14> wait_options = {{
+    {"--config", ""},
+    {"--alembic-ini", "-c"},
+    {"--name", "-n"},
+    {"--component", ""},
+    {"--database", ""},
+    {"--script-location", ""},
+    {"--version-locations", ""},
+    {"--recursive-version-locations", "", false},
+    {"--source-root", ""},
+    {"--plain", "", false},
+    {"--until", ""},
+    {"--timeout", ""},
+    {"--interval", ""},
+    {"--check-timeout", ""},
+}};
+
+struct BackendAiComponent {
+  std::string_view name;
+  std::string_view ini;
+};
+
+constexpr std::array<BackendAiComponent, 3> backend_ai_components = {{
+    {"manager", "alembic.ini"},
+    {"accountmgr", "alembic-accountmgr.ini"},
+    {"appproxy", "alembic-appproxy.ini"},
+}};
+
+render::StatusAdvice alembic_cli_advice(const std::string& ini) {
+  return {config::alembic_command(ini, "upgrade heads"),
+          config::alembic_command(ini, "merge heads"), config::alembic_command(ini, "heads"),
+          ini.empty() ? "the --database option" : ini};
+}
+
+StatusTarget ini_target(std::string name, const std::string& ini) {
+  StatusTarget target{{}, alembic_cli_advice(ini)};
+  target.source.name = std::move(name);
+  target.source.alembic_ini = ini;
+  return target;
+}
+
+bool is_backend_ai_checkout(const std::filesystem::path& directory) {
+  for (const auto& component : backend_ai_components) {
+    if (!std::filesystem::exists(directory / component.ini)) return false;
+  }
+  return true;
+}
+
+/// The Backend.AI component an ini belongs to when it sits in a Backend.AI checkout
+/// (`alembic-appproxy.ini` is appproxy), else "default".
+std::string ini_component_name(const std::string& ini) {
+  const std::filesystem::path path(ini);
+  const auto directory = path.has_parent_path() ? path.parent_path() : ".";
+  if (is_backend_ai_checkout(directory)) {
+    for (const auto& preset : backend_ai_components) {
+      if (path.filename() == preset.ini) return std::string(preset.name);
+    }
+  }
+  return "default";
+}
+
+std::variant<std::vector<StatusTarget>, TargetError> backend_ai_targets(
+    const std::string& component) {
+  std::vector<StatusTarget> targets;
+  for (const auto& preset : backend_ai_components) {
+    if (component == "all" || component == preset.name) {
+      targets.push_back(ini_target(std::string(preset.name), std::string(preset.ini)));
+    }
+  }
+  if (targets.empty()) {
+    return TargetError{
+        core::ExitCode::usage,
+        "unknown component '" + component + "' (expected manager, accountmgr, appproxy or all)"};
+  }
+  return targets;
+}
+
+std::variant<std::vector<StatusTarget>, TargetError> configured_targets(
+    const std::string& config_file, const std::optional<std::string>& component) {
+  auto loaded = core::load_component_configs(config_file);
+  if (auto* error = std::get_if<std::string>(&loaded)) {
+    return TargetError{core::ExitCode::config, *error};
+  }
+  auto& configured = std::get<std::vector<core::ConfiguredComponent>>(loaded);
+  std::vector<StatusTarget> targets;
+  for (auto& entry : configured) {
+    const bool selected = component ? (*component == "all" || *component == entry.source.name)
+                                    : targets.empty();  // the first one by default
+    if (!selected) continue;
+    // A validated configuration has both commands, its own or alembic's defaults.
+    render::StatusAdvice advice = alembic_cli_advice(entry.source.alembic_ini);
+    advice.upgrade_command = entry.upgrade_command;
+    advice.merge_command = entry.merge_command;
+    advice.settings_file = config_file;
+    targets.push_back({std::move(entry.source), std::move(advice)});
+  }
+  if (targets.empty()) {
+    return TargetError{core::ExitCode::usage,
+                       "no component '" + component.value_or("") + "' in " + config_file};
+  }
+  return targets;
+}
+
+std::variant<std::vector<StatusTarget>, TargetError> base_targets(
+    const ParsedOptions& options, const std::filesystem::path& working_directory) {
+  const auto component = options.value("--component");
+  if (const auto config = options.value("--config")) {
+    return configured_targets(*config, component);
+  }
+  if (const auto ini = options.value("--alembic-ini")) {
+    return std::vector{ini_target(component.value_or(ini_component_name(*ini)), *ini)};
+  }
+  if (const auto script_location = options.value("--script-location")) {
+    StatusTarget target{{}, alembic_cli_advice("")};
+    target.source.name = component.value_or("default");
+    target.source.script_location = *script_location;
+    return std::vector{std::move(target)};
+  }
+  if (is_backend_ai_checkout(working_directory)) {
+    return backend_ai_targets(component.value_or("manager"));
+  }
+  if (std::filesystem::exists(working_directory / "alembic.ini")) {
+    return std::vector{ini_target(component.value_or("default"), "alembic.ini")};
+  }
+  return TargetError{core::ExitCode::usage,
+                     "nothing to check: give --config, -c alembic.ini or --script-location "
+                     "(no alembic.ini in the current directory)"};
+}
+
+}  // namespace
+
+std::span<const OptionSpec> status_option_specs() { return status_options; }
+
+std::span<const OptionSpec> wait_option_specs() { return wait_options; }
+
+bool glyphs_wanted(const ParsedOptions& options) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return !options.has("--plain") && (no_color == nullptr || *no_color == '\0');
+}
+
+std::variant<std::vector<StatusTarget>, TargetError> status_targets(
+    const ParsedOptions& options, const std::filesystem::path& working_directory) {
+  std::optional<std::chrono::milliseconds> timeout;
+  if (const auto text = options.value("--timeout")) {
+    timeout = config::parse_duration(*text);
+    if (!timeout || timeout->count() == 0) {
+      return TargetError{core::ExitCode::usage,
+                         "--timeout takes a duration like 500ms, 5s or 1m, not '" + *text + "'"};
+    }
+  }
+  auto targets = base_targets(options, working_directory);
+  auto* list = std::get_if<std::vector<StatusTarget>>(&targets);
+  if (list == nullptr) return targets;
+  for (auto& target : *list) {
+    ComponentSource& source = target.source;
+    if (const auto section = options.value("--name")) source.alembic_section = *section;
+    if (const auto url = options.value("--database")) {
+      source.database_url = *url;
+      target.advice.settings_file = "the --database option";
+    }
+    if (const auto current = options.value("--current")) {
+      source.current_override =
+          *current == "none" ? std::vector<std::string>{} : core::split_list(*current);
+    }
+    if (const auto locations = options.value("--version-locations")) {
+      source.version_locations = core::split_list(*locations);
+    }
+    if (options.has("--recursive-version-locations")) source.recursive_version_locations = true;
+    if (const auto roots = options.value("--source-root"))
+      source.source_roots = core::split_list(*roots);
+    if (timeout) source.timeout = *timeout;
+  }
+  return targets;
+}
+
+}  // namespace alembic_exporter::cli

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "collectors/component_source.hpp"
+#include "daemon/cli/option_parser.hpp"
+#include "daemon/core/exit_codes.hpp"
+#include "daemon/render/status_text.hpp"
+
+namespace alembic_exporter::cli {
+
+/// One component the `status` command reports on, and what to recommend for it.
+struct StatusTarget {
+  ComponentSource source;
+  render::StatusAdvice advice;
+};
+
+struct TargetError {
+  core::ExitCode code;
+  std::string message;
+};
+
+/// The options `status` accepts (see usage.cpp).
+std::span<const OptionSpec> status_option_specs();
+/// The options `wait` accepts: the same targets, and how long and for what to wait.
+std::span<const OptionSpec> wait_option_specs();
+
+/// Whether the headline glyphs are wanted: not with --plain, nor when NO_COLOR is set.
+bool glyphs_wanted(const ParsedOptions& options);
+
+/// Which components `status` reports on: from `--config`, `-c alembic.ini`,
+/// `--script-location`, or else the alembic ini(s) in `working_directory` (a Backend.AI checkout
+/// with alembic.ini, alembic-accountmgr.ini and alembic-appproxy.ini gives the components
+/// manager, accountmgr and appproxy).
+std::variant<std::vector<StatusTarget>, TargetError> status_targets(
+    const ParsedOptions& options, const std::filesystem::path& working_directory);
+
+}  // namespace alembic_exporter::cli
