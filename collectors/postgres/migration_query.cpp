@@ -4,15 +4,6 @@
 
 namespace alembic_exporter::postgres {
 
-std::string quote_literal(std::string_view text) {
-  std::string quoted = "'";
-  for (const char c : text) {
-    quoted += c;
-    if (c == '\'') quoted += '\'';
-  }
-  return quoted + "'";
-}
-
 std::string migration_query(std::string_view table, const std::optional<std::string>& schema) {
   const std::string name =
       (schema ? quote_identifier(*schema) + "." : std::string()) + quote_identifier(table);

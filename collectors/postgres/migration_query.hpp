@@ -28,7 +28,4 @@ struct MigrationSession {
 /// visible. Columns: pid, xact_start in Unix milliseconds (or NULL), application_name (or NULL).
 std::string migration_query(std::string_view table, const std::optional<std::string>& schema);
 
-/// `text` as a single-quoted SQL string literal (quotes doubled; standard_conforming_strings).
-std::string quote_literal(std::string_view text);
-
 }  // namespace alembic_exporter::postgres

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "collectors/collector_factory.hpp"
 #include "config/alembic_command.hpp"
 #include "config/duration.hpp"
 #include "daemon/core/component_config.hpp"
@@ -203,6 +204,17 @@ std::variant<std::vector<StatusTarget>, TargetError> status_targets(
     if (timeout) source.timeout = *timeout;
   }
   return targets;
+}
+
+std::variant<std::vector<std::unique_ptr<Collector>>, std::string> make_collectors(
+    asio::io_context& io, const std::vector<StatusTarget>& targets) {
+  std::vector<std::unique_ptr<Collector>> collectors;
+  for (const auto& target : targets) {
+    auto made = make_collector(io, target.source);
+    if (auto* error = std::get_if<std::string>(&made)) return std::move(*error);
+    collectors.push_back(std::move(std::get<std::unique_ptr<Collector>>(made)));
+  }
+  return collectors;
 }
 
 }  // namespace alembic_exporter::cli

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <asio/io_context.hpp>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "collectors/collector.hpp"
 #include "collectors/component_source.hpp"
 #include "daemon/cli/option_parser.hpp"
 #include "daemon/core/exit_codes.hpp"
@@ -37,5 +40,9 @@ bool glyphs_wanted(const ParsedOptions& options);
 /// manager, accountmgr and appproxy).
 std::variant<std::vector<StatusTarget>, TargetError> status_targets(
     const ParsedOptions& options, const std::filesystem::path& working_directory);
+
+/// One collector per target, in order, or the first target's one-line reason why none can be made.
+std::variant<std::vector<std::unique_ptr<Collector>>, std::string> make_collectors(
+    asio::io_context& io, const std::vector<StatusTarget>& targets);
 
 }  // namespace alembic_exporter::cli

@@ -212,15 +212,12 @@ int run_wait_command(std::span<const std::string_view> arguments, std::ostream& 
   auto& targets = std::get<std::vector<StatusTarget>>(selected);
 
   asio::io_context io;
-  std::vector<std::unique_ptr<Collector>> collectors;
-  for (const auto& target : targets) {
-    auto made = make_collector(io, target.source);
-    if (auto* error = std::get_if<std::string>(&made)) {
-      err << "alembic_exporter wait: " << *error << '\n';
-      return core::to_int(core::ExitCode::config);
-    }
-    collectors.push_back(std::move(std::get<std::unique_ptr<Collector>>(made)));
+  auto made = make_collectors(io, targets);
+  if (auto* error = std::get_if<std::string>(&made)) {
+    err << "alembic_exporter wait: " << *error << '\n';
+    return core::to_int(core::ExitCode::config);
   }
+  auto& collectors = std::get<std::vector<std::unique_ptr<Collector>>>(made);
   Wait wait(io, std::move(targets), std::get<WaitSettings>(std::move(settings)), out, err, tty);
   return wait.run(std::move(collectors));
 }
