@@ -5,6 +5,7 @@ in a loop, an open read transaction, a second exporter) never are; no check wait
 migration's locks; `/ready` goes 503 -> 200; `wait` returns 0 after a background upgrade, 75 on
 timeout and stops on SIGTERM/SIGINT; `alembic_state_since_timestamp_seconds` survives SIGHUP."""
 
+import datetime
 import glob
 import json
 import os
@@ -102,7 +103,8 @@ class DeployGateTest(unittest.TestCase):
     def start_upgrade(self):
         upgrade = subprocess.Popen(ALEMBIC + ["-c", self.project.ini, "upgrade", "heads"],
                                    cwd=self.project.root, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True)
+                                   stderr=subprocess.STDOUT, text=True,
+                                   env=dict(os.environ, PGAPPNAME="deploy-migrate"))
         self.addCleanup(upgrade.stdout.close)
         self.addCleanup(upgrade.wait)
         return upgrade
@@ -120,6 +122,7 @@ class DeployGateTest(unittest.TestCase):
         self.assertEqual(status, 503)
         self.assertEqual(json.loads(body), {"ready": False, "components": [
             {"name": "manager", "state": "behind", "pending": 3, "ready": False}]})
+        upgrade_started = time.time()
         upgrade = self.start_upgrade()
         seen = []  # (state, in progress, timeout errors) at every scrape while it runs
         for marker in ("first", "last"):
@@ -134,6 +137,9 @@ class DeployGateTest(unittest.TestCase):
             self.assertLess(abs(started - time.time()), 60)
             document = json.loads(self.daemon.get("/status")[2])["components"][0]
             self.assertIsInstance(document["migration"]["pid"], int)
+            # The exporter connects as a superuser here: pg_stat_activity shows everything.
+            self.assertEqual(document["migration"]["application_name"], "deploy-migrate")
+            self.assertLess(abs(started - upgrade_started), 5)
             self.assertEqual(document["state"], "behind")
             self.assertEqual(self.daemon.get("/ready")[0], 503)
             seen.append((self.state(), sample(metrics, "alembic_check_errors_total",
@@ -153,8 +159,10 @@ class DeployGateTest(unittest.TestCase):
         self.assertEqual(sample(metrics, "alembic_check_errors_total", component="manager",
                                 reason="timeout"), 0)
         log = self.daemon.log()
-        self.assertRegex(log, r"manager: migration running since \S+Z \(pid \d+\)")
-        self.assertRegex(log, r"manager: migration ended, it had run since \S+Z \(pid \d+\)")
+        self.assertRegex(log, r"manager: migration running since \S+Z \(pid \d+, application "
+                              r"deploy-migrate\)")
+        self.assertRegex(log, r"manager: migration ended, it had run since \S+Z \(pid \d+, "
+                              r"application deploy-migrate\)")
 
     def test_reads_of_the_version_table_are_never_a_migration(self):
         stop = threading.Event()
@@ -187,6 +195,28 @@ class DeployGateTest(unittest.TestCase):
         self.assertEqual(set(currents), {0})
         self.assertEqual({value for pair in observed for value in pair} - {None}, {0})
 
+    def test_a_role_without_pg_read_all_stats_still_sees_the_migration(self):
+        self.cluster.psql("DO $$ BEGIN CREATE ROLE watcher LOGIN; EXCEPTION WHEN duplicate_object "
+                          "THEN NULL; END $$")
+        self.cluster.psql("GRANT SELECT ON alembic_version TO watcher", database="manager")
+        upgrade = self.start_upgrade()
+        self.wait_for_marker("first", upgrade)
+        marker_seen = time.time()  # after the migration's transaction began
+        result = subprocess.run(
+            [EXPORTER, "status", "-c", self.project.ini, "--component", "manager", "--output",
+             "json", "--database", self.cluster.libpq_uri("manager", user="watcher")],
+            cwd=self.project.root, capture_output=True, text=True, timeout=30)
+        document = json.loads(result.stdout)["components"][0]
+        self.assertEqual(document["state"], "behind", result.stderr)
+        migration = document["migration"]
+        self.assertIsInstance(migration["pid"], int)
+        # pg_stat_activity hides another role's xact_start, not its application_name: the start
+        # shown is when this check saw the migration, after its transaction really began.
+        self.assertEqual(migration["application_name"], "deploy-migrate")
+        started = datetime.datetime.fromisoformat(migration["started_at"]).timestamp()
+        self.assertGreaterEqual(started, marker_seen)
+        self.assertEqual(upgrade.wait(timeout=60), 0)
+
     def test_unknown_component_is_404(self):
         status, _, body = self.daemon.get("/ready?component=manager,billing")
         self.assertEqual(status, 404)
@@ -212,7 +242,7 @@ class DeployGateTest(unittest.TestCase):
         lines = out.splitlines()
         self.assertRegex(lines[0], r"Z manager: behind \(3 pending\)$")
         self.assertRegex(out, r"manager: behind \(3 pending\); migration running since .+ "
-                              r"\(pid \d+\)\n")
+                              r"\(pid \d+, application deploy-migrate\)\n")
         self.assertRegex(lines[-1], r"Z manager: behind → up_to_date$")
         self.assertNotIn("\r", out)  # no progress line when stdout is not a terminal
 
