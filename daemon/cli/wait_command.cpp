@@ -155,26 +155,18 @@ int usage_error(std::ostream& err, const std::string& message) {
   return core::to_int(core::ExitCode::usage);
 }
 
-std::optional<std::chrono::milliseconds> duration_option(const ParsedOptions& options,
-                                                         std::string_view name) {
-  const auto text = options.value(name);
-  if (!text) return std::nullopt;
-  const auto duration = config::parse_duration(*text);
-  if (!duration || duration->count() == 0) return std::chrono::milliseconds(-1);
-  return duration;
-}
-
 /// The settings, or a usage error's message.
 std::variant<WaitSettings, std::string> wait_settings(const ParsedOptions& options) {
   WaitSettings settings;
   for (const std::string_view name : {"--timeout", "--interval", "--check-timeout"}) {
-    const auto duration = duration_option(options, name);
-    if (duration && duration->count() < 0) {
-      return std::string(name) + " takes a duration like 500ms, 5s or 10m, not '" +
-             *options.value(name) + "'";
+    const auto text = options.value(name);
+    if (!text) continue;
+    const auto duration = config::parse_duration(*text);
+    if (!duration || duration->count() == 0) {
+      return std::string(name) + " takes a duration like 500ms, 5s or 10m, not '" + *text + "'";
     }
-    if (duration && name == "--timeout") settings.timeout = *duration;
-    if (duration && name == "--interval") settings.interval = *duration;
+    if (name == "--timeout") settings.timeout = *duration;
+    if (name == "--interval") settings.interval = *duration;
   }
   if (const auto until = options.value("--until")) {
     settings.until.clear();

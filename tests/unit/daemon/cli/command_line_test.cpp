@@ -53,6 +53,17 @@ TEST_CASE("every subcommand answers --help and --version") {
   }
 }
 
+TEST_CASE("wait refuses unknown states and bad durations before checking anything") {
+  const auto state = run({"wait", "--until", "up_to_date,ahead"});
+  CHECK(state.code == 64);
+  CHECK(state.err.find("unknown state 'ahead' in --until (expected up_to_date, behind,") !=
+        std::string::npos);
+  const auto duration = run({"wait", "--check-timeout", "0s"});
+  CHECK(duration.code == 64);
+  CHECK(duration.err.find("--check-timeout takes a duration like 500ms, 5s or 10m, not '0s'") !=
+        std::string::npos);
+}
+
 TEST_CASE("an unknown command is a usage error naming it") {
   const auto result = run({"upgrade"});
   CHECK(result.code == 64);
