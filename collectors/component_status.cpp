@@ -22,6 +22,21 @@ std::string_view to_string(State state) {
   return "unknown";
 }
 
+std::optional<State> state_from_string(std::string_view label) {
+  for (const State state : all_states) {
+    if (to_string(state) == label) return state;
+  }
+  return std::nullopt;
+}
+
+std::string state_labels() {
+  std::string labels;
+  for (const State state : all_states) {
+    labels += (labels.empty() ? "" : ", ") + std::string(to_string(state));
+  }
+  return labels;
+}
+
 std::string format_problem(const ScriptProblem& problem) {
   std::string text = problem.file;
   if (problem.line > 0) text += ':' + std::to_string(problem.line);

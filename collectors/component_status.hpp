@@ -38,6 +38,12 @@ inline constexpr std::array<std::string_view, 10> check_error_reasons = {
 /// The state's label as used in metrics, JSON and journald (`up_to_date`, ...).
 std::string_view to_string(State state);
 
+/// The state whose label is `label`, if any.
+std::optional<State> state_from_string(std::string_view label);
+
+/// The labels of every state, comma-separated in `all_states` order, for messages.
+std::string state_labels();
+
 struct RevisionRef {
   std::string revision;
   /// First line of the revision file's docstring; empty when the file has none or is unknown.

@@ -59,6 +59,9 @@ void component_map(YAML::Emitter& out, const ComponentConfig& component) {
   out << YAML::Key << "upgrade_command" << YAML::Value << component.upgrade_command;
   out << YAML::Key << "merge_command" << YAML::Value << component.merge_command;
   out << YAML::Key << "keepalive" << YAML::Value << component.keepalive;
+  out << YAML::Key << "ready_states" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const State state : component.ready_states) out << std::string(to_string(state));
+  out << YAML::EndSeq;
   out << YAML::EndMap;
 }
 

@@ -13,7 +13,7 @@
 namespace alembic_exporter::config {
 namespace {
 
-constexpr std::array<std::string_view, 15> component_keys{
+constexpr std::array<std::string_view, 16> component_keys{
     "name",
     "alembic_ini",
     "alembic_section",
@@ -29,6 +29,7 @@ constexpr std::array<std::string_view, 15> component_keys{
     "upgrade_command",
     "merge_command",
     "keepalive",
+    "ready_states",
 };
 constexpr std::array<std::string_view, 2> database_keys{"url", "password_file"};
 
@@ -116,6 +117,28 @@ void read_database(MapReader& reader, ComponentConfig& component, bool needs_url
   }
 }
 
+void read_ready_states(MapReader& reader, ComponentConfig& component, Problems& problems) {
+  const auto labels = reader.strings("ready_states");
+  if (!labels) return;
+  if (labels->empty()) {
+    problems.add(
+        reader.node("ready_states")->Mark(),
+        "'ready_states' must name at least one state (expected some of " + state_labels() + ")");
+    return;
+  }
+  component.ready_states.clear();
+  for (const auto& label : *labels) {
+    const auto state = state_from_string(label.value);
+    if (!state) {
+      problems.add(label.mark, "unknown state '" + label.value + "' in 'ready_states' (expected " +
+                                   state_labels() + ")");
+    } else if (std::find(component.ready_states.begin(), component.ready_states.end(), *state) ==
+               component.ready_states.end()) {
+      component.ready_states.push_back(*state);
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<ComponentConfig> validate_component(const YAML::Node& item,
@@ -165,6 +188,7 @@ std::optional<ComponentConfig> validate_component(const YAML::Node& item,
       non_empty(reader.string("merge_command"), "merge_command", problems)
           .value_or(alembic_command(component.alembic_ini.value_or(""), "merge heads"));
   component.keepalive = reader.boolean("keepalive").value_or(true);
+  read_ready_states(reader, component, problems);
   if (problems.count() != problems_before) return std::nullopt;
   return component;
 }

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/component_status.hpp"
 #include "config/listen_address.hpp"
 
 namespace alembic_exporter::config {
@@ -68,6 +69,8 @@ struct ComponentConfig {
   std::string upgrade_command;           ///< default `alembic -c <ini> upgrade heads`
   std::string merge_command;             ///< default `alembic -c <ini> merge heads`
   bool keepalive = true;                 ///< keep the database connection open between checks
+  /// States in which `/ready` accepts the component; never empty.
+  std::vector<State> ready_states{State::up_to_date};
 
   /// Equal components need no restart on reload.
   friend bool operator==(const ComponentConfig&, const ComponentConfig&) = default;

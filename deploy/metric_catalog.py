@@ -28,6 +28,9 @@ COMPONENT_METRICS = frozenset({
     "alembic_check_interval_seconds",
     "alembic_check_errors_total",
     "alembic_state_changes_total",
+    "alembic_state_since_timestamp_seconds",
+    "alembic_migration_in_progress",
+    "alembic_migration_started_timestamp_seconds",
 })
 
 # About the exporter process itself: no `component` label.

@@ -1,5 +1,6 @@
 #include "collectors/alembic/alembic_collector.hpp"
 
+#include <algorithm>
 #include <asio/post.hpp>
 
 namespace alembic_exporter::alembic {
@@ -35,13 +36,26 @@ void AlembicCollector::check(Done done) {
   // overlaps the scan; its result arrives through the io_context, after the scan below.
   auto scan = std::make_shared<ScriptDirectoryScan>();
   settings_.reader->read([this, scan, started, done = std::move(done)](ReadOutcome outcome) {
-    done(finish(*scan, to_reading(outcome), started));
+    ComponentStatus status = finish(*scan, to_reading(outcome), started);
+    status.migration = steady_migration(status.migration);
+    done(std::move(status));
   });
   *scan = scripts_.scan();
 }
 
 void AlembicCollector::cancel() {
   if (settings_.reader) settings_.reader->cancel();
+}
+
+std::optional<MigrationInProgress> AlembicCollector::steady_migration(
+    std::optional<MigrationInProgress> seen) {
+  // Readers that cannot see when the migrating session began report when they saw it; keeping
+  // the earliest sighting of the same session makes that the first time it was seen.
+  if (seen && migration_ && migration_->pid == seen->pid) {
+    seen->started_at = std::min(seen->started_at, migration_->started_at);
+  }
+  migration_ = seen;
+  return seen;
 }
 
 ComponentStatus AlembicCollector::finish(const ScriptDirectoryScan& scan,

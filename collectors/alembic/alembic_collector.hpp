@@ -42,10 +42,14 @@ class AlembicCollector final : public Collector {
  private:
   ComponentStatus finish(const ScriptDirectoryScan& scan, const DatabaseReading& reading,
                          std::chrono::steady_clock::time_point started) const;
+  /// The migration this check saw, its start the earliest seen for that same session.
+  std::optional<MigrationInProgress> steady_migration(std::optional<MigrationInProgress> seen);
 
   asio::io_context& io_;
   Settings settings_;
   ScriptDirectory scripts_;
+  /// The migration last seen, to keep its start steady across checks.
+  std::optional<MigrationInProgress> migration_;
 };
 
 }  // namespace alembic_exporter::alembic

@@ -51,7 +51,10 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   Operation(asio::io_context& io, ReaderSettings settings)
       : io_(io),
         settings_(std::move(settings)),
-        query_(version_query(settings_.version_table, settings_.version_table_schema)),
+        // One round trip: the migration check first, since a missing version table ends the
+        // statement list with an error.
+        query_(migration_query(settings_.version_table, settings_.version_table_schema) + "; " +
+               version_query(settings_.version_table, settings_.version_table_schema)),
         socket_(io),
         deadline_(io),
         cancel_poll_(io),
@@ -234,9 +237,11 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   void start_query() {
     phase_ = Phase::querying;
     first_result_.reset();
+    migration_.reset();
+    results_ = 0;
     if (!watch_socket()) return;
-    if (PQsendQueryParams(connection_.get(), query_.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
-                          0) == 0) {
+    // The simple protocol: two statements in one message.
+    if (PQsendQuery(connection_.get(), query_.c_str()) == 0) {
       connection_broke();
       return;
     }
@@ -279,9 +284,27 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
         query_done();
         return;
       }
-      if (!first_result_) first_result_ = outcome_of(result.get());
+      if (++results_ == 1 && PQresultStatus(result.get()) == PGRES_TUPLES_OK) {
+        migration_ = migration_of(result.get());
+      } else if (!first_result_) {
+        first_result_ = outcome_of(result.get());
+      }
     }
     socket_.wait(SocketWatch::Direction::read, guard(&Operation::on_readable));
+  }
+
+  /// A hidden transaction start (another role's session without pg_read_all_stats) reads as
+  /// now; the collector keeps the first sighting.
+  static std::optional<MigrationInProgress> migration_of(const PGresult* result) {
+    if (PQntuples(result) == 0) return std::nullopt;
+    MigrationInProgress migration;
+    migration.pid = std::stoll(PQgetvalue(result, 0, 0));
+    migration.started_at = PQgetisnull(result, 0, 1) == 0
+                               ? std::chrono::system_clock::time_point(std::chrono::milliseconds(
+                                     std::stoll(PQgetvalue(result, 0, 1))))
+                               : std::chrono::system_clock::now();
+    migration.application_name = PQgetvalue(result, 0, 2);  // "" for NULL
+    return migration;
   }
 
   ReadOutcome outcome_of(const PGresult* result) const {
@@ -315,6 +338,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
             ? std::move(*first_result_)
             : ReadFailure{FailureReason::protocol,
                           failure_detail(FailureReason::protocol, endpoint(), "no result")};
+    if (auto* rows = std::get_if<VersionTableRows>(&outcome)) rows->migration = migration_;
     if (std::holds_alternative<ReadFailure>(outcome) &&
         PQstatus(connection_.get()) == CONNECTION_BAD) {
       lost_connection(std::get<ReadFailure>(std::move(outcome)));
@@ -444,6 +468,8 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   bool replaced_dead_connection_ = false;
   std::optional<ReadOutcome> first_result_;
   ConnectBackoff backoff_;
+  std::optional<MigrationInProgress> migration_;
+  int results_ = 0;
   ReadFailure pending_failure_{FailureReason::timeout, {}};
   std::shared_ptr<std::atomic<bool>> cancel_sent_;
   std::chrono::steady_clock::time_point cancel_wait_until_;

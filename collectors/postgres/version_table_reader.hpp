@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "collectors/postgres/database_url.hpp"
+#include "collectors/postgres/migration_query.hpp"
 #include "collectors/postgres/pg_failure.hpp"
 #include "collectors/version_reader.hpp"
 

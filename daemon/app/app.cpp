@@ -8,6 +8,7 @@
 #include "daemon/core/component_config.hpp"
 #include "daemon/core/component_history.hpp"
 #include "daemon/systemd/message_ids.hpp"
+#include "daemon/systemd/migration_entry.hpp"
 #include "daemon/systemd/status_summary.hpp"
 #include "daemon/systemd/transition_entry.hpp"
 
@@ -129,11 +130,16 @@ void App::on_result(ComponentStatus status) {
                                       [&](const Component& c) { return c.config.name == name; });
   if (component == components_.end()) return;  // removed by a reload while it was checked
   const auto previous = history_.find(name);
-  core::HistoryStep step =
-      core::record_check(previous == history_.end() ? nullptr : previous->second.get(),
-                         std::move(status), component->config.interval);
+  core::HistoryStep step = core::record_check(
+      previous == history_.end() ? nullptr : previous->second.get(), std::move(status),
+      component->config.interval, component->config.ready_states);
   history_[name] = step.snapshot;
   component->latest = step.snapshot;
+  if (step.migration) {
+    for (const auto& entry : systemd::migration_entries(name, *step.migration)) {
+      logger_.write(entry);
+    }
+  }
   if (step.transition) logger_.write(systemd::transition_entry(*step.transition));
   publish();
   if (ready_ && step.transition) {
@@ -146,6 +152,7 @@ void App::publish() {
   auto snapshot = std::make_shared<core::Snapshot>();
   snapshot->components.reserve(components_.size());
   for (const auto& component : components_) {
+    snapshot->configured.push_back(component.config.name);
     if (component.latest) snapshot->components.push_back(component.latest);
   }
   snapshot->config_reload_successful = config_reload_successful_;

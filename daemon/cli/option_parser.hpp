@@ -23,6 +23,7 @@ class ParsedOptions {
   bool has(std::string_view long_name) const { return values_.contains(std::string(long_name)); }
   std::optional<std::string> value(std::string_view long_name) const;
   void set(std::string_view long_name, std::string value);
+  void erase(std::string_view long_name) { values_.erase(std::string(long_name)); }
 
  private:
   std::map<std::string, std::string> values_;

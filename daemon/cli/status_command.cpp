@@ -6,7 +6,6 @@
 #include <memory>
 #include <vector>
 
-#include "collectors/collector_factory.hpp"
 #include "daemon/cli/status_targets.hpp"
 #include "daemon/core/exit_codes.hpp"
 #include "daemon/render/status_json.hpp"
@@ -35,11 +34,6 @@ core::ExitCode exit_code_for(State state) {
 int usage_error(std::ostream& err, const std::string& message) {
   err << "alembic_exporter status: " << message << "\nTry 'alembic_exporter status --help'.\n";
   return core::to_int(core::ExitCode::usage);
-}
-
-bool glyphs_wanted(const ParsedOptions& options) {
-  const char* no_color = std::getenv("NO_COLOR");
-  return !options.has("--plain") && (no_color == nullptr || *no_color == '\0');
 }
 
 /// Runs every collector's check concurrently on one io_context; results keep the targets' order.
@@ -74,15 +68,12 @@ int run_status_command(std::span<const std::string_view> arguments, std::ostream
   const auto& targets = std::get<std::vector<StatusTarget>>(selected);
 
   asio::io_context io;
-  std::vector<std::unique_ptr<Collector>> collectors;
-  for (const auto& target : targets) {
-    auto made = make_collector(io, target.source);
-    if (auto* error = std::get_if<std::string>(&made)) {
-      err << "alembic_exporter status: " << *error << '\n';
-      return core::to_int(core::ExitCode::config);
-    }
-    collectors.push_back(std::move(std::get<std::unique_ptr<Collector>>(made)));
+  auto made = make_collectors(io, targets);
+  if (auto* error = std::get_if<std::string>(&made)) {
+    err << "alembic_exporter status: " << *error << '\n';
+    return core::to_int(core::ExitCode::config);
   }
+  auto& collectors = std::get<std::vector<std::unique_ptr<Collector>>>(made);
   const std::vector<ComponentStatus> statuses = check_all(io, collectors);
 
   if (output == "json") {

@@ -1,11 +1,14 @@
 #include "daemon/cli/status_targets.hpp"
 
 #include <array>
+#include <cstdlib>
 #include <string_view>
 
+#include "collectors/collector_factory.hpp"
 #include "config/alembic_command.hpp"
 #include "config/duration.hpp"
 #include "daemon/core/component_config.hpp"
+#include "daemon/core/split_list.hpp"
 
 namespace alembic_exporter::cli {
 namespace {
@@ -27,6 +30,24 @@ constexpr std::array<OptionSpec, 14> status_options = {{
     {"--timeout", ""},
 }};
 
+// `wait` takes the same targets; its --timeout is the whole wait, --check-timeout each check's.
+constexpr std::array<OptionSpec, 14> wait_options = {{
+    {"--config", ""},
+    {"--alembic-ini", "-c"},
+    {"--name", "-n"},
+    {"--component", ""},
+    {"--database", ""},
+    {"--script-location", ""},
+    {"--version-locations", ""},
+    {"--recursive-version-locations", "", false},
+    {"--source-root", ""},
+    {"--plain", "", false},
+    {"--until", ""},
+    {"--timeout", ""},
+    {"--interval", ""},
+    {"--check-timeout", ""},
+}};
+
 struct BackendAiComponent {
   std::string_view name;
   std::string_view ini;
@@ -37,18 +58,6 @@ constexpr std::array<BackendAiComponent, 3> backend_ai_components = {{
     {"accountmgr", "alembic-accountmgr.ini"},
     {"appproxy", "alembic-appproxy.ini"},
 }};
-
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> items;
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    const auto item = text.substr(0, comma);
-    if (!item.empty()) items.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return items;
-}
 
 render::StatusAdvice alembic_cli_advice(const std::string& ini) {
   return {config::alembic_command(ini, "upgrade heads"),
@@ -155,6 +164,13 @@ std::variant<std::vector<StatusTarget>, TargetError> base_targets(
 
 std::span<const OptionSpec> status_option_specs() { return status_options; }
 
+std::span<const OptionSpec> wait_option_specs() { return wait_options; }
+
+bool glyphs_wanted(const ParsedOptions& options) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return !options.has("--plain") && (no_color == nullptr || *no_color == '\0');
+}
+
 std::variant<std::vector<StatusTarget>, TargetError> status_targets(
     const ParsedOptions& options, const std::filesystem::path& working_directory) {
   std::optional<std::chrono::milliseconds> timeout;
@@ -177,16 +193,28 @@ std::variant<std::vector<StatusTarget>, TargetError> status_targets(
     }
     if (const auto current = options.value("--current")) {
       source.current_override =
-          *current == "none" ? std::vector<std::string>{} : split_list(*current);
+          *current == "none" ? std::vector<std::string>{} : core::split_list(*current);
     }
     if (const auto locations = options.value("--version-locations")) {
-      source.version_locations = split_list(*locations);
+      source.version_locations = core::split_list(*locations);
     }
     if (options.has("--recursive-version-locations")) source.recursive_version_locations = true;
-    if (const auto roots = options.value("--source-root")) source.source_roots = split_list(*roots);
+    if (const auto roots = options.value("--source-root"))
+      source.source_roots = core::split_list(*roots);
     if (timeout) source.timeout = *timeout;
   }
   return targets;
+}
+
+std::variant<std::vector<std::unique_ptr<Collector>>, std::string> make_collectors(
+    asio::io_context& io, const std::vector<StatusTarget>& targets) {
+  std::vector<std::unique_ptr<Collector>> collectors;
+  for (const auto& target : targets) {
+    auto made = make_collector(io, target.source);
+    if (auto* error = std::get_if<std::string>(&made)) return std::move(*error);
+    collectors.push_back(std::move(std::get<std::unique_ptr<Collector>>(made)));
+  }
+  return collectors;
 }
 
 }  // namespace alembic_exporter::cli

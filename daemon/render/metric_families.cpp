@@ -177,6 +177,25 @@ std::vector<MetricFamily> metric_families(const core::Snapshot& snapshot) {
                                      [](const core::ComponentSnapshot& c) {
                                        return std::chrono::duration<double>(c.interval).count();
                                      }));
+  families.push_back(component_gauge(
+      snapshot, "alembic_state_since_timestamp_seconds",
+      "Unix time the current state began (the end of the first check that found it).",
+      [](const core::ComponentSnapshot& c) { return seconds_since_epoch(c.state_since); }));
+  families.push_back(component_gauge(
+      snapshot, "alembic_migration_in_progress",
+      "1 while another session migrates the database (holds the version table and has written), "
+      "else 0; absent when the last check could not read the database.",
+      [](const core::ComponentSnapshot& c) -> std::optional<double> {
+        if (!c.status.database_read) return std::nullopt;
+        return c.status.migration ? 1.0 : 0.0;
+      }));
+  families.push_back(component_gauge(
+      snapshot, "alembic_migration_started_timestamp_seconds",
+      "Unix time the running migration's transaction began; present only while one runs.",
+      [](const core::ComponentSnapshot& c) -> std::optional<double> {
+        if (!c.status.migration) return std::nullopt;
+        return seconds_since_epoch(c.status.migration->started_at);
+      }));
   families.push_back(check_errors_family(snapshot));
   families.push_back(state_changes_family(snapshot));
   families.push_back(exporter_gauge(

@@ -3,6 +3,8 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/core/migration_text.hpp"
+
 namespace alembic_exporter::render {
 namespace {
 
@@ -117,6 +119,9 @@ std::string render_status_text(const ComponentStatus& status, const StatusAdvice
     text += revision_line("Current", status.current);
     text += revision_line("Head", status.heads);
     text += "Status: " + status_line(status) + '\n';
+    if (status.migration) {
+      text += "A migration is running " + core::describe_migration(*status.migration) + ".\n";
+    }
     if (options.verbose && !status.pending_revisions.empty()) {
       text += "Pending Revisions:\n";
       for (const auto& ref : status.pending_revisions) text += "  " + with_message(ref) + '\n';

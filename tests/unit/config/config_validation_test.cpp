@@ -93,6 +93,11 @@ TEST_CASE("each bad fixture reports exactly its problems") {
        {"5:24: 'version_locations' applies only with 'script_location' (with alembic_ini, set it "
         "in the ini file)"}},
       {"bad-keepalive.yaml", {"5:16: 'keepalive' must be true or false, not 'yes'"}},
+      {"bad-ready-states.yaml",
+       {"5:32: unknown state 'ahead' in 'ready_states' (expected up_to_date, behind, diverged, "
+        "no_revision, unknown_revision, unreachable, script_error)",
+        "8:19: 'ready_states' must name at least one state (expected some of up_to_date, "
+        "behind, diverged, no_revision, unknown_revision, unreachable, script_error)"}},
       {"bad-not-a-mapping.yaml",
        {"2:1: the configuration must be a mapping of settings, not a list"}},
   };
@@ -212,6 +217,7 @@ TEST_CASE("defaults are filled in") {
   CHECK(component.upgrade_command == "alembic -c /opt/backend.ai/alembic.ini upgrade heads");
   CHECK(component.merge_command == "alembic -c /opt/backend.ai/alembic.ini merge heads");
   CHECK(component.keepalive);
+  CHECK(component.ready_states == std::vector<State>{State::up_to_date});
   CHECK_FALSE(component.database.url.has_value());
   CHECK_FALSE(component.database.password_file.has_value());
 }
@@ -247,6 +253,7 @@ TEST_CASE("a script_location component: relative paths, variables, overrides") {
   CHECK(component.interval == 1min);
   CHECK(component.upgrade_command == "alembic upgrade heads");
   CHECK_FALSE(component.keepalive);
+  CHECK(component.ready_states == std::vector<State>{State::up_to_date, State::unknown_revision});
 }
 
 TEST_CASE("the example configurations are valid") {

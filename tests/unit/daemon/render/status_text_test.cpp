@@ -164,5 +164,26 @@ TEST_CASE("several current revisions are listed by id; verbose lists pending in 
   CHECK(render(value).find("Pending Revisions") == std::string::npos);
 }
 
+TEST_CASE("a running migration adds one line after the status") {
+  auto value = status(State::behind);
+  value.current = {current};
+  value.heads = {head};
+  value.pending = 1;
+  value.migration = MigrationInProgress{
+      4242, std::chrono::system_clock::time_point(std::chrono::milliseconds(1764000000250)),
+      "alembic"};
+  CHECK(render(value, {false, false}) ==
+        "Database Status: Behind\n"
+        "Component: manager\n"
+        "Current Revision: abc123def456 (Add session status field)\n"
+        "Head Revision: def456ghi789 (Add domain fair share)\n"
+        "Status: 1 migration pending.\n"
+        "A migration is running since 2025-11-24T16:00:00.250Z (pid 4242, application "
+        "alembic).\n"
+        "\n"
+        "Recommended action:\n"
+        "Run alembic -c alembic.ini upgrade heads to apply pending migrations.\n");
+}
+
 }  // namespace
 }  // namespace alembic_exporter::render
