@@ -28,10 +28,9 @@ std::string endpoint_of(const postgres::DatabaseUrl& url) {
 
 }  // namespace
 
-AlembicCollector::AlembicCollector(asio::io_context& io, Settings settings)
-    : io_(io),
-      settings_(std::move(settings)),
-      scripts_(settings_.version_locations, settings_.recursive_version_locations) {
+AlembicCollector::AlembicCollector(asio::io_context& io, Settings settings,
+                                   std::shared_ptr<ScriptDirectory> scripts)
+    : io_(io), settings_(std::move(settings)), scripts_(std::move(scripts)) {
   if (settings_.database) {
     endpoint_ = endpoint_of(settings_.database->url);
     reader_ = std::make_unique<postgres::VersionTableReader>(io, *settings_.database);
@@ -45,7 +44,7 @@ void AlembicCollector::check(Done done) {
   if (!reader_) {
     const DatabaseReading reading = VersionTableContents{
         settings_.current_override.value_or(std::vector<std::string>{}), false};
-    asio::post(io_, [status = finish(scripts_.scan(), reading, started),
+    asio::post(io_, [status = finish(scripts_->scan(), reading, started),
                      done = std::move(done)]() mutable { done(std::move(status)); });
     return;
   }
@@ -55,7 +54,7 @@ void AlembicCollector::check(Done done) {
   reader_->read([this, scan, started, done = std::move(done)](postgres::ReadOutcome outcome) {
     done(finish(*scan, to_reading(outcome), started));
   });
-  *scan = scripts_.scan();
+  *scan = scripts_->scan();
 }
 
 void AlembicCollector::cancel() {

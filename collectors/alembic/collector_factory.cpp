@@ -1,7 +1,12 @@
 #include "collectors/collector_factory.hpp"
 
+#include <map>
+#include <utility>
+
 #include "collectors/alembic/alembic_collector.hpp"
 #include "collectors/alembic/alembic_settings.hpp"
+#include "collectors/alembic/inotify_instance.hpp"
+#include "collectors/alembic/script_directory.hpp"
 
 namespace alembic_exporter {
 namespace {
@@ -55,21 +60,43 @@ std::variant<postgres::ReaderSettings, std::string> reader_settings(
 
 }  // namespace
 
-std::variant<std::unique_ptr<Collector>, std::string> make_collector(
+struct CollectorFactory::SharedTrees {
+  std::shared_ptr<alembic::InotifyInstance> inotify = std::make_shared<alembic::InotifyInstance>();
+  /// By version locations and recursion: the scanner in use, if any.
+  std::map<std::pair<std::vector<std::string>, bool>, std::weak_ptr<alembic::ScriptDirectory>>
+      scanners;
+
+  std::shared_ptr<alembic::ScriptDirectory> scanner(const alembic::AlembicSettings& settings) {
+    std::erase_if(scanners, [](const auto& entry) { return entry.second.expired(); });
+    auto& slot = scanners[{settings.version_locations, settings.recursive_version_locations}];
+    auto shared = slot.lock();
+    if (!shared) {
+      shared = std::make_shared<alembic::ScriptDirectory>(
+          settings.version_locations, settings.recursive_version_locations, inotify);
+      slot = shared;
+    }
+    return shared;
+  }
+};
+
+CollectorFactory::CollectorFactory() : trees_(std::make_unique<SharedTrees>()) {}
+
+CollectorFactory::~CollectorFactory() = default;
+
+std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
     asio::io_context& io, const ComponentSource& source) {
   auto scripts = script_settings(source);
   if (auto* error = std::get_if<std::string>(&scripts)) return *error;
   const auto& settings = std::get<alembic::AlembicSettings>(scripts);
 
-  AlembicCollector::Settings collector{
-      source.name,  settings.version_locations, settings.recursive_version_locations,
-      std::nullopt, source.current_override,    source.expected_heads};
+  AlembicCollector::Settings collector{source.name, std::nullopt, source.current_override,
+                                       source.expected_heads};
   if (!source.current_override) {
     auto reader = reader_settings(source, settings);
     if (auto* error = std::get_if<std::string>(&reader)) return *error;
     collector.database = std::move(std::get<postgres::ReaderSettings>(reader));
   }
-  return std::make_unique<AlembicCollector>(io, std::move(collector));
+  return std::make_unique<AlembicCollector>(io, std::move(collector), trees_->scanner(settings));
 }
 
 void await_cancellations(std::chrono::milliseconds budget) {

@@ -74,9 +74,10 @@ int run_status_command(std::span<const std::string_view> arguments, std::ostream
   const auto& targets = std::get<std::vector<StatusTarget>>(selected);
 
   asio::io_context io;
+  CollectorFactory factory;
   std::vector<std::unique_ptr<Collector>> collectors;
   for (const auto& target : targets) {
-    auto made = make_collector(io, target.source);
+    auto made = factory.make(io, target.source);
     if (auto* error = std::get_if<std::string>(&made)) {
       err << "alembic_exporter status: " << *error << '\n';
       return core::to_int(core::ExitCode::config);
