@@ -16,10 +16,9 @@ DatabaseReading to_reading(const ReadOutcome& outcome) {
 
 }  // namespace
 
-AlembicCollector::AlembicCollector(asio::io_context& io, Settings settings)
-    : io_(io),
-      settings_(std::move(settings)),
-      scripts_(settings_.version_locations, settings_.recursive_version_locations) {}
+AlembicCollector::AlembicCollector(asio::io_context& io, Settings settings,
+                                   std::shared_ptr<ScriptDirectory> scripts)
+    : io_(io), settings_(std::move(settings)), scripts_(std::move(scripts)) {}
 
 void AlembicCollector::check(Done done) {
   const auto started = std::chrono::steady_clock::now();
@@ -28,7 +27,7 @@ void AlembicCollector::check(Done done) {
   if (!settings_.reader) {
     const DatabaseReading reading = VersionTableContents{
         settings_.current_override.value_or(std::vector<std::string>{}), false};
-    asio::post(io_, [status = finish(scripts_.scan(), reading, started),
+    asio::post(io_, [status = finish(scripts_->scan(), reading, started),
                      done = std::move(done)]() mutable { done(std::move(status)); });
     return;
   }
@@ -40,7 +39,7 @@ void AlembicCollector::check(Done done) {
     status.migration = steady_migration(status.migration);
     done(std::move(status));
   });
-  *scan = scripts_.scan();
+  *scan = scripts_->scan();
 }
 
 void AlembicCollector::cancel() {

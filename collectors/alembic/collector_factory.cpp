@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <utility>
 
 #include "collectors/alembic/alembic_collector.hpp"
 #include "collectors/alembic/alembic_settings.hpp"
+#include "collectors/alembic/inotify_instance.hpp"
+#include "collectors/alembic/script_directory.hpp"
 #include "collectors/database_engine.hpp"
 #include "collectors/mysql/mysql_version_reader.hpp"
 #include "collectors/postgres/version_table_reader.hpp"
@@ -146,7 +150,30 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
 
 }  // namespace
 
-std::variant<std::unique_ptr<Collector>, std::string> make_collector(
+struct CollectorFactory::SharedTrees {
+  std::shared_ptr<alembic::InotifyInstance> inotify = std::make_shared<alembic::InotifyInstance>();
+  /// By version locations and recursion: the scanner in use, if any.
+  std::map<std::pair<std::vector<std::string>, bool>, std::weak_ptr<alembic::ScriptDirectory>>
+      scanners;
+
+  std::shared_ptr<alembic::ScriptDirectory> scanner(const alembic::AlembicSettings& settings) {
+    std::erase_if(scanners, [](const auto& entry) { return entry.second.expired(); });
+    auto& slot = scanners[{settings.version_locations, settings.recursive_version_locations}];
+    auto shared = slot.lock();
+    if (!shared) {
+      shared = std::make_shared<alembic::ScriptDirectory>(
+          settings.version_locations, settings.recursive_version_locations, inotify);
+      slot = shared;
+    }
+    return shared;
+  }
+};
+
+CollectorFactory::CollectorFactory() : trees_(std::make_unique<SharedTrees>()) {}
+
+CollectorFactory::~CollectorFactory() = default;
+
+std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
     asio::io_context& io, const ComponentSource& source) {
   auto scripts = script_settings(source);
   if (auto* error = std::get_if<std::string>(&scripts)) return *error;
@@ -154,8 +181,6 @@ std::variant<std::unique_ptr<Collector>, std::string> make_collector(
 
   AlembicCollector::Settings collector{
       .name = source.name,
-      .version_locations = settings.version_locations,
-      .recursive_version_locations = settings.recursive_version_locations,
       .current_override = source.current_override,
       .expected_heads = source.expected_heads,
   };
@@ -167,7 +192,7 @@ std::variant<std::unique_ptr<Collector>, std::string> make_collector(
     collector.endpoint = std::move(choice.endpoint);
     collector.engine = std::move(choice.engine);
   }
-  return std::make_unique<AlembicCollector>(io, std::move(collector));
+  return std::make_unique<AlembicCollector>(io, std::move(collector), trees_->scanner(settings));
 }
 
 void await_cancellations(std::chrono::milliseconds budget) {

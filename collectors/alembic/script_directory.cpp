@@ -118,8 +118,11 @@ bool ScriptDirectory::Listing::operator==(const Listing& other) const {
                     });
 }
 
-ScriptDirectory::ScriptDirectory(std::vector<std::string> version_locations, bool recursive)
-    : version_locations_(std::move(version_locations)), recursive_(recursive) {}
+ScriptDirectory::ScriptDirectory(std::vector<std::string> version_locations, bool recursive,
+                                 std::shared_ptr<InotifyInstance> inotify)
+    : version_locations_(std::move(version_locations)),
+      recursive_(recursive),
+      watch_(std::move(inotify)) {}
 
 void ScriptDirectory::list_directory(const std::string& directory, bool top, Listing& listing,
                                      ListingWork& work, DirectoryWatch& watch) const {

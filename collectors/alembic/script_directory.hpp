@@ -57,13 +57,16 @@ struct ScriptDirectoryScan {
 /// check still runs on any event, when a watch could not be set up, when a listed file is a
 /// symlink or has several hard links (it can be written through a directory not watched), and
 /// every `full_check_interval`-th scan, for filesystems that raise no events (NFS, CIFS).
-/// Not thread-safe: one scanner per component, used from one thread.
+/// Not thread-safe: components with the same locations share one scanner (and the graph it
+/// keeps), all used from one thread.
 class ScriptDirectory {
  public:
   /// At most this many scans in a row trust the watches; the next one checks every file.
   static constexpr unsigned full_check_interval = 10;
 
-  ScriptDirectory(std::vector<std::string> version_locations, bool recursive);
+  /// Watches through `inotify`, shared by the scanners of one daemon.
+  ScriptDirectory(std::vector<std::string> version_locations, bool recursive,
+                  std::shared_ptr<InotifyInstance> inotify = std::make_shared<InotifyInstance>());
 
   ScriptDirectoryScan scan();
 

@@ -3,7 +3,6 @@
 #include <csignal>
 #include <cstdio>
 
-#include "collectors/collector_factory.hpp"
 #include "config/load_config.hpp"
 #include "daemon/core/component_config.hpp"
 #include "daemon/core/component_history.hpp"
@@ -98,7 +97,7 @@ void App::run() {
 }
 
 void App::start_component(const config::ComponentConfig& component) {
-  auto made = make_collector(io_, core::to_component_source(component, config_.timeout));
+  auto made = collectors_.make(io_, core::to_component_source(component, config_.timeout));
   if (auto* error = std::get_if<std::string>(&made)) {
     // The configuration was valid when loaded; a collector can still fail (an ini edited
     // since): report the component as a script error rather than dropping it silently.

@@ -208,9 +208,11 @@ std::variant<std::vector<StatusTarget>, TargetError> status_targets(
 
 std::variant<std::vector<std::unique_ptr<Collector>>, std::string> make_collectors(
     asio::io_context& io, const std::vector<StatusTarget>& targets) {
+  // One factory: targets on the same script tree share one parsed graph.
+  CollectorFactory factory;
   std::vector<std::unique_ptr<Collector>> collectors;
   for (const auto& target : targets) {
-    auto made = make_collector(io, target.source);
+    auto made = factory.make(io, target.source);
     if (auto* error = std::get_if<std::string>(&made)) return std::move(*error);
     collectors.push_back(std::move(std::get<std::unique_ptr<Collector>>(made)));
   }
