@@ -89,6 +89,7 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions)
   map_branch_labels();
   resolve_references();
   build_plan_edges(detect_cycles());
+  collect_warnings();
 
   const auto count = static_cast<Index>(revisions_.size());
   std::vector<char> has_versioned_child(count, 0);
@@ -222,13 +223,45 @@ void RevisionGraph::resolve_references() {
         } else {
           add_finding(ScriptFinding::Kind::dangling_reference, node, revision.lines.depends_on,
                       "depends_on " + dependency + " of revision " + revision.id +
-                          " is neither a revision id nor a branch label in the script directory");
+                          " is neither a revision id nor a branch label in the script directory" +
+                          import_time_labels_note());
         }
       }
     }
     down_.offsets.push_back(static_cast<Index>(down_.targets.size()));
     depends_.offsets.push_back(static_cast<Index>(depends_.targets.size()));
   }
+}
+
+void RevisionGraph::collect_warnings() {
+  for (Index node = 0; node < revisions_.size(); ++node) {
+    if (!active_[node]) continue;
+    const Revision& revision = revisions_[node];
+    for (const auto& [kind, value] :
+         {std::pair(ScriptFinding::Kind::dynamic_branch_labels, &revision.branch_labels_at_import),
+          std::pair(ScriptFinding::Kind::dynamic_depends_on, &revision.depends_on_at_import)}) {
+      if (*value)
+        warnings_.push_back(
+            {kind, revision.path, (*value)->line, (*value)->column, (*value)->message});
+    }
+  }
+  std::sort(warnings_.begin(), warnings_.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.path, a.line, a.column, a.message) <
+           std::tie(b.path, b.line, b.column, b.message);
+  });
+}
+
+std::string RevisionGraph::import_time_labels_note() const {
+  std::vector<std::string_view> setters;
+  for (Index node = 0; node < revisions_.size(); ++node) {
+    if (active_[node] && revisions_[node].branch_labels_at_import) {
+      setters.push_back(revisions_[node].id);
+    }
+  }
+  if (setters.empty()) return {};
+  std::sort(setters.begin(), setters.end());
+  return "; it may be a label set at import time: the branch_labels of revision " + join(setters) +
+         " are only known when alembic imports the file";
 }
 
 void RevisionGraph::build_plan_edges(const std::vector<Index>& component) {

@@ -287,22 +287,35 @@ TEST_CASE("a def inside an if block is local, not conditional") {
   CHECK(revision.id == "r");
 }
 
-TEST_CASE("conditional module-level assignments are reported, not guessed") {
+TEST_CASE("revision and down_revision assigned in a block are errors: the graph is unknown") {
   CHECK(error_of("if True:\n    revision = 'a'\ndown_revision = None\n") ==
-        "2:5: revision: assigned inside `if`; only unconditional module-level assignments are "
-        "read");
+        "2:5: revision: only known at import time (`revision` is assigned inside `if` at line "
+        "2); the graph cannot be known without it");
   CHECK(error_of("try:\n    import x\nexcept ImportError:\n    down_revision = 'b'\n"
                  "revision = 'a'\n") ==
-        "4:5: down_revision: assigned inside `except`; only unconditional module-level "
-        "assignments are read");
-  CHECK(error_of("revision = 'a'\ndown_revision = None\nif x: branch_labels = 'b'\n") ==
-        "3:7: branch_labels: assigned inside `if`; only unconditional module-level assignments "
-        "are read");
-  CHECK(error_of("revision = 'a'\ndown_revision = None\nwhile x:\n    if y:\n        pass\n"
-                 "    else:\n        depends_on = 'c'\n") ==
-        "7:9: depends_on: assigned inside `while`; only unconditional module-level assignments "
-        "are read");
+        "4:5: down_revision: only known at import time (`down_revision` is assigned inside "
+        "`except` at line 4); the graph cannot be known without it");
   CHECK(not_a_revision("if x:\n    down_revision = 'b'\n"));
+}
+
+TEST_CASE("branch_labels and depends_on assigned in a block are warnings") {
+  const Revision labels =
+      revision_of("revision = 'a'\ndown_revision = None\nif x: branch_labels = 'b'\n");
+  CHECK(labels.branch_labels.empty());
+  REQUIRE(labels.branch_labels_at_import);
+  CHECK(labels.branch_labels_at_import->line == 3);
+  CHECK(labels.branch_labels_at_import->column == 7);
+  CHECK(labels.branch_labels_at_import->message ==
+        "branch_labels of revision a is only known at import time (`branch_labels` is assigned "
+        "inside `if` at line 3); the revision is read without branch labels");
+  const Revision depends = revision_of(
+      "revision = 'a'\ndown_revision = None\ndepends_on = ['c']\nwhile x:\n    if y:\n"
+      "        pass\n    else:\n        depends_on = ['c', 'd']\n");
+  CHECK(depends.depends_on == Ids{"c"});
+  REQUIRE(depends.depends_on_at_import);
+  CHECK(depends.depends_on_at_import->message ==
+        "depends_on of revision a is only known at import time (`depends_on` is assigned inside "
+        "`while` at line 8); only the dependencies c are known statically");
 }
 
 TEST_CASE("odd but legal revision ids") {
@@ -323,7 +336,7 @@ TEST_CASE("empty strings are not revision ids") {
   CHECK(error_of("revision = ''\ndown_revision = None\n") ==
         "1:12: revision: expected a non-empty string");
   CHECK(error_of("revision = 'a'\ndown_revision = ('b', \"\")\n") ==
-        "2:23: down_revision: expected a non-empty string");
+        "2:17: down_revision: expected a non-empty string");
 }
 
 TEST_CASE("a revision without down_revision fails in alembic, so here too") {
@@ -334,17 +347,18 @@ TEST_CASE("a revision without down_revision fails in alembic, so here too") {
 
 TEST_CASE("values that are not literals of the allowed shapes") {
   CHECK(error_of("revision = make_id()\ndown_revision = None\n") ==
-        "1:12: revision: expected a string (found `make_id`)");
+        "1:12: revision: only known at import time (`make_id()`: `make_id` is not assigned "
+        "earlier in the file); the graph cannot be known without it");
   CHECK(error_of("revision = 'a'\ndown_revision = PARENT\n") ==
-        "2:17: down_revision: expected a string, None, or a tuple/list of strings (found "
-        "`PARENT`)");
+        "2:17: down_revision: only known at import time (`PARENT` is not assigned earlier in the "
+        "file); the graph cannot be known without it");
   CHECK(error_of("revision = f'{x}'\ndown_revision = None\n") ==
         "1:12: revision: expected a string (found an f-string)");
   CHECK(error_of("revision = b'abc'\ndown_revision = None\n") ==
         "1:12: revision: expected a string (found a bytes literal)");
   CHECK(error_of("revision = 1234\ndown_revision = None\n") ==
         "1:12: revision: expected a string (found `1234`)");
-  CHECK(error_of("revision = 'a' + 'b'\ndown_revision = None\n") ==
+  CHECK(error_of("revision = 'a' + ('b',)\ndown_revision = None\n") ==
         "1:16: revision: expected a string (found `+`)");
   CHECK(error_of("revision = 'a'.upper()\ndown_revision = None\n") ==
         "1:15: revision: expected a string (found `.`)");
@@ -360,8 +374,8 @@ TEST_CASE("values that are not literals of the allowed shapes") {
   CHECK(error_of("revision = 'a'\ndown_revision = [None]\n") ==
         "2:18: down_revision: expected a string, None, or a tuple/list of strings (found "
         "`None`)");
-  CHECK(error_of("revision = 'a'\ndown_revision = None\ndepends_on = {'b'}\n") ==
-        "3:14: depends_on: expected a string, None, or a tuple/list of strings (found `{`)");
+  CHECK(error_of("revision = 'a'\ndown_revision = {}\n") ==
+        "2:17: down_revision: expected a string, None, or a tuple/list of strings (found `{`)");
   CHECK(error_of("revision = 'a'\ndown_revision = 'b' if X else None\n") ==
         "2:21: down_revision: expected a string, None, or a tuple/list of strings (found `if`)");
   CHECK(error_of("revision = 'a'\ndown_revision = ;\n") ==
@@ -373,11 +387,13 @@ TEST_CASE("a bad value in a file without a revision assignment is not a revision
   CHECK(not_a_revision("down_revision = compute()\n"));
 }
 
-TEST_CASE("unpacking and augmented assignments are reported") {
+TEST_CASE("unpacking is not evaluated; `+=` is, as in Python") {
   CHECK(error_of("revision, down_revision = 'a', None\n") ==
-        "1:1: revision: assignment by unpacking is not supported (write `revision = ...`)");
-  CHECK(error_of("revision = 'a'\ndown_revision = None\nrevision += 'b'\n") ==
-        "3:10: revision: augmented assignment `+=` is not supported");
+        "1:1: revision: only known at import time (`revision` is bound by unpacking or a loop at "
+        "line 1); the graph cannot be known without it");
+  CHECK(revision_of("revision = 'a'\ndown_revision = None\nrevision += 'b'\n").id == "ab");
+  CHECK(error_of("revision = 'a'\ndown_revision = None\nrevision *= 2\n") ==
+        "3:10: revision: expected a string (found `*=`)");
 }
 
 TEST_CASE("tokenizer errors are reported with the place Python reports") {
@@ -419,7 +435,8 @@ TEST_CASE("CRLF line endings and a byte order mark") {
   CHECK(revision.message == "crlf message");
   CHECK(revision.create_date == "2021-05-06");
   CHECK(error_of("\xEF\xBB\xBFrevision = 'r'\r\ndown_revision = x\r\n") ==
-        "2:17: down_revision: expected a string, None, or a tuple/list of strings (found `x`)");
+        "2:17: down_revision: only known at import time (`x` is not assigned earlier in the file); "
+        "the graph cannot be known without it");
 }
 
 TEST_CASE("the docstring is the first statement, if it is made of str literals") {
