@@ -325,14 +325,17 @@ class Evaluator {
                          std::string(name.text));
       value.origin_line = names_.star_import_line();
     }
+    if (value.shape == Shape::unknown) {
+      // Findings point at the use; the reason names where the value was bound.
+      value.line = name.line;
+      value.column = name.column();
+    }
     if (!postfix) return value;
     // `x.attr`, `f(...)`, `x[i]`: outside the subset whatever `x` is.
     const std::string expression = source_between(name, tokens_[last]);
     if (value.shape != Shape::unknown) {
       value = unknown_at(name, Why::not_evaluable, "`" + expression + "`");
     } else {
-      value.line = name.line;
-      value.column = name.column();
       value.strings.clear();
     }
     value.expression = expression;

@@ -537,5 +537,96 @@ TEST_CASE("fixture: unterminated docstring") {
 
 TEST_CASE("fixture: helper module") { CHECK(not_a_revision(fixture("helper_not_a_revision.py"))); }
 
+TEST_CASE("issue 15: expand/contract labels imported from the application") {
+  const Revision revision = revision_of(
+      "from app.db.migration import CONTRACT_BRANCH\nimport app.db.migration as migration\n"
+      "revision = 'c1'\ndown_revision = 'c0'\nbranch_labels = (migration.CONTRACT_BRANCH,)\n"
+      "depends_on = None\n");
+  CHECK(revision.branch_labels.empty());
+  CHECK(revision.depends_on.empty());
+  REQUIRE(revision.branch_labels_at_import);
+  CHECK(revision.branch_labels_at_import->line == 5);
+  CHECK(revision.branch_labels_at_import->column == 18);
+  CHECK(revision.branch_labels_at_import->message ==
+        "branch_labels of revision c1 is only known at import time "
+        "(`migration.CONTRACT_BRANCH`: `migration` is imported at line 2); the revision is read "
+        "without branch labels");
+  CHECK_FALSE(revision.depends_on_at_import);
+}
+
+TEST_CASE("issue 15: a falsy depends_on is none (Revision.dependencies is then falsy)") {
+  for (const std::string_view value : {"''", "None", "()", "[]", "('',)", "['']"}) {
+    CAPTURE(value);
+    const Revision revision = revision_of(
+        "revision = 'a'\ndown_revision = None\ndepends_on = " + std::string(value) + "\n");
+    CHECK(revision.depends_on.empty());
+    CHECK_FALSE(revision.depends_on_at_import);
+  }
+  // Two items: alembic looks "" up as a revision and fails, so the graph reports it dangling.
+  CHECK(revision_of("revision = 'a'\ndown_revision = None\ndepends_on = ('', 'b')\n").depends_on ==
+        Ids{"", "b"});
+}
+
+TEST_CASE("issue 15: str or tuple, as util.to_tuple makes them") {
+  const Revision text =
+      revision_of("revision = 'a'\ndown_revision = 'b'\nbranch_labels = 'x'\ndepends_on = 'c'\n");
+  CHECK(text.down_revisions == Ids{"b"});
+  CHECK(text.branch_labels == Ids{"x"});
+  CHECK(text.depends_on == Ids{"c"});
+  const Revision sets = revision_of(
+      "revision = 'a'\ndown_revision = ['b']\nbranch_labels = {'x', 'y', 'x'}\n"
+      "depends_on = ('c', 'd')\n");
+  CHECK(sets.branch_labels == Ids{"x", "y"});
+  CHECK(sets.depends_on == Ids{"c", "d"});
+}
+
+TEST_CASE("issue 15: depends_on built at module level, partly in try/except ImportError") {
+  const Revision revision = revision_of(R"PY(
+resolved_depends_on = ["0a1b2c3d4e5f"]
+try:
+    import invenio_communities
+
+    resolved_depends_on += ["37b21951084c"]
+except ImportError:
+    pass
+
+revision = "f2522cdd5fcd"
+down_revision = "eb9743315a9d"
+branch_labels = ()
+depends_on = resolved_depends_on
+)PY");
+  CHECK(revision.depends_on == Ids{"0a1b2c3d4e5f"});
+  CHECK(revision.branch_labels.empty());
+  CHECK_FALSE(revision.branch_labels_at_import);
+  REQUIRE(revision.depends_on_at_import);
+  CHECK(revision.depends_on_at_import->line == 13);
+  CHECK(revision.depends_on_at_import->message ==
+        "depends_on of revision f2522cdd5fcd is only known at import time "
+        "(`resolved_depends_on` is assigned inside `try` at line 6); only the dependencies "
+        "0a1b2c3d4e5f are known statically");
+}
+
+TEST_CASE("issue 15: names, `+` and annotations in the typed template") {
+  const Revision revision = revision_of(
+      "BASE: str = 'b'\nLABELS = ('x',)\nrevision: str = 'a'\n"
+      "down_revision: Union[str, Sequence[str], None] = (BASE, 'c')\n"
+      "branch_labels: Union[str, Sequence[str], None] = LABELS + ('y',)\n"
+      "depends_on = ['d']\ndepends_on += ['e']\n");
+  CHECK(revision.down_revisions == Ids{"b", "c"});
+  CHECK(revision.branch_labels == Ids{"x", "y"});
+  CHECK(revision.depends_on == Ids{"d", "e"});
+  CHECK(revision.lines.depends_on == 7);
+}
+
+TEST_CASE("issue 15: a def or class name is only known at import time") {
+  const Revision revision = revision_of(
+      "def labels():\n    return ('x',)\nrevision = 'a'\ndown_revision = None\n"
+      "branch_labels = labels()\n");
+  REQUIRE(revision.branch_labels_at_import);
+  CHECK(revision.branch_labels_at_import->message ==
+        "branch_labels of revision a is only known at import time (`labels()`: `labels` is a "
+        "`def` at line 1); the revision is read without branch labels");
+}
+
 }  // namespace
 }  // namespace alembic_exporter::alembic
