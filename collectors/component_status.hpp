@@ -60,6 +60,7 @@ struct ScriptProblem {
   int line = 0;
   int column = 0;
   std::string message;
+  bool operator==(const ScriptProblem&) const = default;
 };
 
 /// `file:line:col: message`, leaving out what is unknown.

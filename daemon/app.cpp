@@ -10,6 +10,7 @@
 #include "message_ids.hpp"
 #include "status_summary.hpp"
 #include "transition_entry.hpp"
+#include "warnings_entry.hpp"
 
 namespace alembic_exporter {
 namespace {
@@ -133,6 +134,7 @@ void App::on_result(ComponentStatus status) {
   history_[name] = step.snapshot;
   component->latest = step.snapshot;
   if (step.transition) logger_.write(transition_entry(*step.transition));
+  if (step.warnings_changed) logger_.write(warnings_entry(step.snapshot->status));
   publish();
   if (ready_ && step.transition) {
     notifier_.status(status_summary(*store_.load(), components_.size()));

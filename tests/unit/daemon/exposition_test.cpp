@@ -38,6 +38,8 @@ Snapshot fixture_snapshot() {
   behind.current = {{"abc123def456", "Add session status field"}};
   behind.heads = {{"def456ghi789", "Add domain fair share"}};
   behind.script_revisions = 120;
+  behind.script_warnings = {{"dynamic_branch_labels", "versions/c1.py", 5, 18, "labels"},
+                            {"dynamic_branch_labels", "versions/c2.py", 5, 18, "labels"}};
   auto manager = component(behind);
 
   ComponentStatus diverged;
