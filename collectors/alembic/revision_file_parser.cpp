@@ -254,6 +254,14 @@ class RevisionFileReader {
       // Revision.__init__ keeps tuple_rev_as_scalar(to_tuple(depends_on)) and RevisionMap
       // resolves it only when truthy: "", ("",) and () are no dependency at all.
       if (result.depends_on.size() == 1 && result.depends_on.front().empty()) {
+        if (result.down_revisions.empty()) {
+          // ...yet Revision._is_real_base asks `dependencies is None`: "" is not, so a base
+          // revision with it is no real base and RevisionMap raises DependencyCycleDetected.
+          return RevisionParseError{
+              depends->value_line, depends->value_column,
+              "depends_on: an empty string on a base revision makes alembic fail "
+              "(DependencyCycleDetected); write `depends_on = None`"};
+        }
         result.depends_on.clear();
       }
       if (depends->value.shape == StaticValue::Shape::unknown) std::erase(result.depends_on, "");

@@ -558,12 +558,17 @@ TEST_CASE("issue 15: a falsy depends_on is none (Revision.dependencies is then f
   for (const std::string_view value : {"''", "None", "()", "[]", "('',)", "['']"}) {
     CAPTURE(value);
     const Revision revision = revision_of(
-        "revision = 'a'\ndown_revision = None\ndepends_on = " + std::string(value) + "\n");
+        "revision = 'a'\ndown_revision = 'b'\ndepends_on = " + std::string(value) + "\n");
     CHECK(revision.depends_on.empty());
     CHECK_FALSE(revision.depends_on_at_import);
   }
+  // On a base revision "" is not None, which Revision._is_real_base asks: alembic fails.
+  CHECK(error_of("revision = 'a'\ndown_revision = None\ndepends_on = ''\n") ==
+        "3:14: depends_on: an empty string on a base revision makes alembic fail "
+        "(DependencyCycleDetected); write `depends_on = None`");
+  CHECK(revision_of("revision = 'a'\ndown_revision = None\ndepends_on = []\n").depends_on.empty());
   // Two items: alembic looks "" up as a revision and fails, so the graph reports it dangling.
-  CHECK(revision_of("revision = 'a'\ndown_revision = None\ndepends_on = ('', 'b')\n").depends_on ==
+  CHECK(revision_of("revision = 'a'\ndown_revision = 'c'\ndepends_on = ('', 'b')\n").depends_on ==
         Ids{"", "b"});
 }
 
