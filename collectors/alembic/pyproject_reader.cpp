@@ -1,0 +1,99 @@
+#include "pyproject_reader.hpp"
+
+// Without exceptions toml::parse returns a parse_result; this is the only file including toml++.
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+namespace alembic_exporter::alembic {
+namespace {
+
+PyprojectSettings::Place place_of(const toml::node& node) {
+  return {static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column)};
+}
+
+IniError error_at(const toml::node& node, std::string message) {
+  const auto place = place_of(node);
+  return {place.line, place.column, std::move(message)};
+}
+
+/// `value % toml_args` in Python, where toml_args holds only `here`: `%(here)s` and `%%`.
+std::optional<std::string> format_here(std::string_view value, std::string_view here) {
+  constexpr std::string_view kHere = "%(here)s";
+  std::string out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '%') {
+      out += value[i];
+    } else if (value.substr(i, 2) == "%%") {
+      out += '%';
+      ++i;
+    } else if (value.substr(i, kHere.size()) == kHere) {
+      out += here;
+      i += kHere.size() - 1;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::variant<std::string, IniError> formatted(const toml::node& node, std::string_view key,
+                                              std::string_view here) {
+  const auto* text = node.as_string();
+  if (text == nullptr) return error_at(node, std::string(key) + ": expected a string");
+  auto value = format_here(text->get(), here);
+  if (!value) {
+    return error_at(node, std::string(key) +
+                              ": a '%' must start '%%' or '%(here)s' (alembic formats TOML "
+                              "strings with Python's %)");
+  }
+  return *value;
+}
+
+}  // namespace
+
+std::variant<PyprojectSettings, IniError> parse_pyproject(std::string_view text,
+                                                          std::string_view here) {
+  toml::parse_result parsed = toml::parse(text);
+  if (!parsed) {
+    const auto& error = parsed.error();
+    return IniError{static_cast<int>(error.source().begin.line),
+                    static_cast<int>(error.source().begin.column),
+                    std::string(error.description())};
+  }
+  PyprojectSettings settings;
+  const toml::table* alembic = parsed.table()["tool"]["alembic"].as_table();
+  if (alembic == nullptr) {
+    if (const auto* node = parsed.table()["tool"]["alembic"].node()) {
+      return error_at(*node, "tool.alembic: expected a table");
+    }
+    return settings;
+  }
+  if (const auto* node = alembic->get("script_location")) {
+    auto value = formatted(*node, "script_location", here);
+    if (auto* error = std::get_if<IniError>(&value)) return *error;
+    settings.script_location = std::get<std::string>(std::move(value));
+    settings.script_location_at = place_of(*node);
+  }
+  if (const auto* node = alembic->get("version_locations")) {
+    const auto* list = node->as_array();
+    if (list == nullptr) return error_at(*node, "version_locations: expected an array of strings");
+    settings.version_locations.emplace();
+    for (const auto& item : *list) {
+      auto value = formatted(item, "version_locations", here);
+      if (auto* error = std::get_if<IniError>(&value)) return *error;
+      settings.version_locations->push_back(std::get<std::string>(std::move(value)));
+    }
+    settings.version_locations_at = place_of(*node);
+  }
+  if (const auto* node = alembic->get("recursive_version_locations")) {
+    const auto* flag = node->as_boolean();
+    // Config.get_alembic_boolean_option: "boolean value expected for TOML parameter".
+    if (flag == nullptr) {
+      return error_at(*node, "recursive_version_locations: expected true or false");
+    }
+    settings.recursive_version_locations = flag->get();
+  }
+  return settings;
+}
+
+}  // namespace alembic_exporter::alembic
