@@ -16,16 +16,16 @@
 #include <string_view>
 #include <vector>
 
-#include "exposition_cache.hpp"
+#include "daemon/http/exposition_cache.hpp"
 
 namespace {
 
-using alembic_exporter::ComponentSnapshot;
 using alembic_exporter::ComponentStatus;
-using alembic_exporter::ExpositionCache;
 using alembic_exporter::RevisionRef;
-using alembic_exporter::Snapshot;
 using alembic_exporter::State;
+using alembic_exporter::core::ComponentSnapshot;
+using alembic_exporter::core::Snapshot;
+using alembic_exporter::http::ExpositionCache;
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
 

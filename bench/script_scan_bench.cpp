@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "script_directory.hpp"
+#include "collectors/alembic/script_directory.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include <functional>
 
-#include "component_status.hpp"
+#include "collectors/component_status.hpp"
 
 namespace alembic_exporter {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <variant>
 
-#include "collector.hpp"
-#include "component_source.hpp"
+#include "collectors/collector.hpp"
+#include "collectors/component_source.hpp"
 
 namespace alembic_exporter {
 

@@ -1,4 +1,4 @@
-#include "component_status.hpp"
+#include "collectors/component_status.hpp"
 
 namespace alembic_exporter {
 

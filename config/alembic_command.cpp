@@ -1,4 +1,4 @@
-#include "alembic_command.hpp"
+#include "config/alembic_command.hpp"
 
 namespace alembic_exporter::config {
 

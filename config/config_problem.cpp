@@ -1,4 +1,4 @@
-#include "config_problem.hpp"
+#include "config/config_problem.hpp"
 
 namespace alembic_exporter::config {
 

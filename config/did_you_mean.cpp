@@ -1,4 +1,4 @@
-#include "did_you_mean.hpp"
+#include "config/did_you_mean.hpp"
 
 #include <algorithm>
 #include <numeric>

@@ -1,4 +1,4 @@
-#include "environment.hpp"
+#include "config/environment.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "expand_variables.hpp"
+#include "config/expand_variables.hpp"
 
 namespace alembic_exporter::config {
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <variant>
 
-#include "parse_error.hpp"
+#include "config/parse_error.hpp"
 
 namespace alembic_exporter::config {
 

@@ -1,4 +1,4 @@
-#include "load_config.hpp"
+#include "config/load_config.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "problems.hpp"
+#include "config/problems.hpp"
 
 namespace alembic_exporter::config {
 

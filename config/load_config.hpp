@@ -3,8 +3,8 @@
 #include <string>
 #include <string_view>
 
-#include "environment.hpp"
-#include "validate_config.hpp"
+#include "config/environment.hpp"
+#include "config/validate_config.hpp"
 
 namespace alembic_exporter::config {
 

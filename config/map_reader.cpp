@@ -1,11 +1,11 @@
-#include "map_reader.hpp"
+#include "config/map_reader.hpp"
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 
-#include "did_you_mean.hpp"
-#include "duration.hpp"
+#include "config/did_you_mean.hpp"
+#include "config/duration.hpp"
 
 namespace alembic_exporter::config {
 namespace {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "problems.hpp"
+#include "config/problems.hpp"
 
 namespace alembic_exporter::config {
 

@@ -1,10 +1,10 @@
-#include "normalized_config.hpp"
+#include "config/normalized_config.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include <optional>
 
-#include "duration.hpp"
+#include "config/duration.hpp"
 
 namespace alembic_exporter::config {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "validated_config.hpp"
+#include "config/validated_config.hpp"
 
 namespace alembic_exporter::config {
 

@@ -1,9 +1,9 @@
-#include "path_resolver.hpp"
+#include "config/path_resolver.hpp"
 
 #include <algorithm>
 
-#include "ascii.hpp"
-#include "expand_variables.hpp"
+#include "config/ascii.hpp"
+#include "config/expand_variables.hpp"
 
 namespace alembic_exporter::config {
 namespace {

@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "environment.hpp"
-#include "map_reader.hpp"
-#include "problems.hpp"
+#include "config/environment.hpp"
+#include "config/map_reader.hpp"
+#include "config/problems.hpp"
 
 namespace alembic_exporter::config {
 

@@ -1,4 +1,4 @@
-#include "problems.hpp"
+#include "config/problems.hpp"
 
 #include <algorithm>
 

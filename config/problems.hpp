@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "config_problem.hpp"
+#include "config/config_problem.hpp"
 
 namespace alembic_exporter::config {
 

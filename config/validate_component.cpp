@@ -1,14 +1,14 @@
-#include "validate_component.hpp"
+#include "config/validate_component.hpp"
 
 #include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
 
-#include "alembic_command.hpp"
-#include "ascii.hpp"
-#include "database_url.hpp"
-#include "map_reader.hpp"
+#include "collectors/postgres/database_url.hpp"
+#include "config/alembic_command.hpp"
+#include "config/ascii.hpp"
+#include "config/map_reader.hpp"
 
 namespace alembic_exporter::config {
 namespace {

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <optional>
 
-#include "path_resolver.hpp"
-#include "problems.hpp"
-#include "validated_config.hpp"
+#include "config/path_resolver.hpp"
+#include "config/problems.hpp"
+#include "config/validated_config.hpp"
 
 namespace alembic_exporter::config {
 

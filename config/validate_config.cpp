@@ -1,13 +1,13 @@
-#include "validate_config.hpp"
+#include "config/validate_config.hpp"
 
 #include <array>
 #include <filesystem>
 #include <map>
 #include <string>
 
-#include "map_reader.hpp"
-#include "path_resolver.hpp"
-#include "validate_component.hpp"
+#include "config/map_reader.hpp"
+#include "config/path_resolver.hpp"
+#include "config/validate_component.hpp"
 
 namespace alembic_exporter::config {
 namespace {

@@ -6,9 +6,9 @@
 #include <variant>
 #include <vector>
 
-#include "config_problem.hpp"
-#include "environment.hpp"
-#include "validated_config.hpp"
+#include "config/config_problem.hpp"
+#include "config/environment.hpp"
+#include "config/validated_config.hpp"
 
 namespace alembic_exporter::config {
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "listen_address.hpp"
+#include "config/listen_address.hpp"
 
 namespace alembic_exporter::config {
 

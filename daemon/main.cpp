@@ -3,8 +3,8 @@
 #include <string_view>
 #include <vector>
 
-#include "command_line.hpp"
-#include "exit_codes.hpp"
+#include "daemon/cli/command_line.hpp"
+#include "daemon/core/exit_codes.hpp"
 
 namespace {
 
@@ -23,9 +23,9 @@ void print_exception_chain(const std::exception& error) {
 int main(int argc, char** argv) {
   const std::vector<std::string_view> arguments(argv + 1, argv + argc);
   try {
-    return alembic_exporter::run_command_line(arguments, std::cout, std::cerr);
+    return alembic_exporter::cli::run_command_line(arguments, std::cout, std::cerr);
   } catch (const std::exception& error) {
     print_exception_chain(error);
-    return alembic_exporter::to_int(alembic_exporter::ExitCode::software);
+    return alembic_exporter::core::to_int(alembic_exporter::core::ExitCode::software);
   }
 }

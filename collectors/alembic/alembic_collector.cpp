@@ -1,4 +1,4 @@
-#include "alembic_collector.hpp"
+#include "collectors/alembic/alembic_collector.hpp"
 
 #include <asio/post.hpp>
 

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "assessment.hpp"
-#include "collector.hpp"
-#include "script_directory.hpp"
-#include "version_table_reader.hpp"
+#include "collectors/alembic/assessment.hpp"
+#include "collectors/alembic/script_directory.hpp"
+#include "collectors/collector.hpp"
+#include "collectors/postgres/version_table_reader.hpp"
 
 namespace alembic_exporter::alembic {
 

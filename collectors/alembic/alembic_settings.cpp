@@ -1,4 +1,4 @@
-#include "alembic_settings.hpp"
+#include "collectors/alembic/alembic_settings.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -7,8 +7,8 @@
 #include <variant>
 #include <vector>
 
-#include "ini_reader.hpp"
-#include "pyproject_reader.hpp"
+#include "collectors/alembic/ini_reader.hpp"
+#include "collectors/alembic/pyproject_reader.hpp"
 
 namespace alembic_exporter::alembic {
 

@@ -1,4 +1,4 @@
-#include "assessment.hpp"
+#include "collectors/alembic/assessment.hpp"
 
 #include <algorithm>
 

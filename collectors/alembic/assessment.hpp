@@ -6,9 +6,9 @@
 #include <variant>
 #include <vector>
 
-#include "component_status.hpp"
-#include "revision.hpp"
-#include "revision_graph.hpp"
+#include "collectors/alembic/revision.hpp"
+#include "collectors/alembic/revision_graph.hpp"
+#include "collectors/component_status.hpp"
 
 namespace alembic_exporter::alembic {
 

@@ -1,7 +1,7 @@
-#include "collector_factory.hpp"
+#include "collectors/collector_factory.hpp"
 
-#include "alembic_collector.hpp"
-#include "alembic_settings.hpp"
+#include "collectors/alembic/alembic_collector.hpp"
+#include "collectors/alembic/alembic_settings.hpp"
 
 namespace alembic_exporter {
 namespace {

@@ -1,4 +1,4 @@
-#include "directory_watch.hpp"
+#include "collectors/alembic/directory_watch.hpp"
 
 #include <sys/inotify.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "ini_reader.hpp"
+#include "collectors/alembic/ini_reader.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,11 +1,11 @@
-#include "module_namespace.hpp"
+#include "collectors/alembic/module_namespace.hpp"
 
 #include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <utility>
 
-#include "python_string_literal.hpp"
+#include "collectors/alembic/python_string_literal.hpp"
 
 namespace alembic_exporter::alembic {
 namespace {

@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "python_tokenizer.hpp"
+#include "collectors/alembic/python_tokenizer.hpp"
 
 namespace alembic_exporter::alembic {
 

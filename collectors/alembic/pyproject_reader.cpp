@@ -1,4 +1,4 @@
-#include "pyproject_reader.hpp"
+#include "collectors/alembic/pyproject_reader.hpp"
 
 // Without exceptions toml::parse returns a parse_result; this is the only file including toml++.
 #define TOML_EXCEPTIONS 0

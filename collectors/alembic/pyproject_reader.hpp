@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-#include "ini_reader.hpp"
+#include "collectors/alembic/ini_reader.hpp"
 
 namespace alembic_exporter::alembic {
 

@@ -1,4 +1,4 @@
-#include "python_string_literal.hpp"
+#include "collectors/alembic/python_string_literal.hpp"
 
 #include <algorithm>
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include "python_tokenizer.hpp"
+#include "collectors/alembic/python_tokenizer.hpp"
 
 #include <array>
 #include <cstdio>

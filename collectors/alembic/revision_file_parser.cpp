@@ -1,4 +1,4 @@
-#include "revision_file_parser.hpp"
+#include "collectors/alembic/revision_file_parser.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "module_namespace.hpp"
-#include "python_string_literal.hpp"
-#include "python_tokenizer.hpp"
+#include "collectors/alembic/module_namespace.hpp"
+#include "collectors/alembic/python_string_literal.hpp"
+#include "collectors/alembic/python_tokenizer.hpp"
 
 namespace alembic_exporter::alembic {
 namespace {

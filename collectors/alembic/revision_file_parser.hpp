@@ -4,7 +4,7 @@
 #include <string_view>
 #include <variant>
 
-#include "revision.hpp"
+#include "collectors/alembic/revision.hpp"
 
 namespace alembic_exporter::alembic {
 

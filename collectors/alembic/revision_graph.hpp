@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "revision.hpp"
+#include "collectors/alembic/revision.hpp"
 
 namespace alembic_exporter::alembic {
 

@@ -1,4 +1,4 @@
-#include "script_directory.hpp"
+#include "collectors/alembic/script_directory.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <tuple>
 #include <utility>
 
-#include "revision_file_parser.hpp"
+#include "collectors/alembic/revision_file_parser.hpp"
 
 namespace alembic_exporter::alembic {
 namespace {

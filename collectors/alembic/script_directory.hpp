@@ -13,9 +13,9 @@
 #include <variant>
 #include <vector>
 
-#include "directory_watch.hpp"
-#include "revision.hpp"
-#include "revision_graph.hpp"
+#include "collectors/alembic/directory_watch.hpp"
+#include "collectors/alembic/revision.hpp"
+#include "collectors/alembic/revision_graph.hpp"
 
 namespace alembic_exporter::alembic {
 

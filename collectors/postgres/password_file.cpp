@@ -1,4 +1,4 @@
-#include "password_file.hpp"
+#include "collectors/postgres/password_file.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <variant>
 
-#include "pg_failure.hpp"
+#include "collectors/postgres/pg_failure.hpp"
 
 namespace alembic_exporter::postgres {
 

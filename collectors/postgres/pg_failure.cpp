@@ -1,4 +1,4 @@
-#include "pg_failure.hpp"
+#include "collectors/postgres/pg_failure.hpp"
 
 #include <cctype>
 

@@ -1,4 +1,4 @@
-#include "reconnect_backoff.hpp"
+#include "collectors/postgres/reconnect_backoff.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "session_parameters.hpp"
+#include "collectors/postgres/session_parameters.hpp"
 
 #include <algorithm>
 

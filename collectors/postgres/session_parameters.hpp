@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "database_url.hpp"
+#include "collectors/postgres/database_url.hpp"
 
 namespace alembic_exporter::postgres {
 

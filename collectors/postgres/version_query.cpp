@@ -1,4 +1,4 @@
-#include "version_query.hpp"
+#include "collectors/postgres/version_query.hpp"
 
 namespace alembic_exporter::postgres {
 

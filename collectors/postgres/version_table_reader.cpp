@@ -1,4 +1,4 @@
-#include "version_table_reader.hpp"
+#include "collectors/postgres/version_table_reader.hpp"
 
 #include <libpq-fe.h>
 
@@ -10,11 +10,11 @@
 #include <system_error>
 #include <thread>
 
-#include "password_file.hpp"
-#include "reconnect_backoff.hpp"
-#include "session_parameters.hpp"
-#include "socket_watch.hpp"
-#include "version_query.hpp"
+#include "collectors/postgres/password_file.hpp"
+#include "collectors/postgres/reconnect_backoff.hpp"
+#include "collectors/postgres/session_parameters.hpp"
+#include "collectors/postgres/socket_watch.hpp"
+#include "collectors/postgres/version_query.hpp"
 
 namespace alembic_exporter::postgres {
 namespace {

@@ -9,8 +9,8 @@
 #include <variant>
 #include <vector>
 
-#include "database_url.hpp"
-#include "pg_failure.hpp"
+#include "collectors/postgres/database_url.hpp"
+#include "collectors/postgres/pg_failure.hpp"
 
 namespace alembic_exporter::postgres {
 

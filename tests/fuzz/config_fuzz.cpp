@@ -2,8 +2,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "fake_environment.hpp"
-#include "load_config.hpp"
+#include "config/load_config.hpp"
+#include "tests/unit/config/fake_environment.hpp"
 
 namespace config = alembic_exporter::config;
 

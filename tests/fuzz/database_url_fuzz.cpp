@@ -6,7 +6,7 @@
 #include <string_view>
 #include <variant>
 
-#include "database_url.hpp"
+#include "collectors/postgres/database_url.hpp"
 
 namespace postgres = alembic_exporter::postgres;
 

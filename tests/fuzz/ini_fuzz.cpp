@@ -5,8 +5,8 @@
 #include <string_view>
 #include <variant>
 
-#include "alembic_settings.hpp"
-#include "ini_reader.hpp"
+#include "collectors/alembic/alembic_settings.hpp"
+#include "collectors/alembic/ini_reader.hpp"
 
 namespace alembic = alembic_exporter::alembic;
 

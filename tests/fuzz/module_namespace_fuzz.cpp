@@ -3,8 +3,8 @@
 #include <string_view>
 #include <vector>
 
-#include "module_namespace.hpp"
-#include "python_tokenizer.hpp"
+#include "collectors/alembic/module_namespace.hpp"
+#include "collectors/alembic/python_tokenizer.hpp"
 
 // The evaluator on its own: every logical line of the input runs as a module-level statement
 // (in a block when the first byte is odd), is evaluated as an expression and read as a compound

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "web_config.hpp"
+#include "daemon/web/web_config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   YAML::Node root;
@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const YAML::ParserException&) {
     return 0;  // load_web_settings reports syntax errors itself; the validator never sees them
   }
-  alembic_exporter::validate_web_settings(
+  alembic_exporter::web::validate_web_settings(
       root, "fuzz.yml", "/etc/alembic-exporter",
       [](const std::filesystem::path& path) { return !path.filename().string().starts_with("m"); });
   return 0;

@@ -10,14 +10,14 @@
 #include <optional>
 #include <string>
 
-#include "http_server.hpp"
-#include "web_config.hpp"
+#include "daemon/http/http_server.hpp"
+#include "daemon/web/web_config.hpp"
 
 namespace {
 
 using namespace alembic_exporter;
 
-std::shared_ptr<const Snapshot> fixed_snapshot() {
+std::shared_ptr<const core::Snapshot> fixed_snapshot() {
   ComponentStatus status;
   status.component = "manager";
   status.state = State::behind;
@@ -27,11 +27,11 @@ std::shared_ptr<const Snapshot> fixed_snapshot() {
   status.heads = {{"f6e5d4c3b2a1", "Add email"}};
   status.script_revisions = 3;
   status.checked_at = std::chrono::system_clock::now();
-  auto component = std::make_shared<ComponentSnapshot>();
+  auto component = std::make_shared<core::ComponentSnapshot>();
   component->status = std::move(status);
   component->interval = std::chrono::seconds(30);
   component->last_success = component->status.checked_at;
-  auto snapshot = std::make_shared<Snapshot>();
+  auto snapshot = std::make_shared<core::Snapshot>();
   snapshot->components.push_back(std::move(component));
   snapshot->config_reload_success_time = std::chrono::system_clock::now();
   return snapshot;
@@ -40,20 +40,20 @@ std::shared_ptr<const Snapshot> fixed_snapshot() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::optional<WebSettings> web;
+  std::optional<web::WebSettings> web;
   if (argc > 1) {
-    auto result = load_web_settings(argv[1]);
+    auto result = web::load_web_settings(argv[1]);
     if (const auto* problems = std::get_if<std::vector<std::string>>(&result)) {
       for (const auto& problem : *problems) std::cerr << problem << '\n';
       return 78;
     }
-    web = std::get<WebSettings>(std::move(result));
+    web = std::get<web::WebSettings>(std::move(result));
   }
-  SnapshotStore snapshots;
+  core::SnapshotStore snapshots;
   snapshots.publish(fixed_snapshot());
   try {
-    const HttpServer server({"127.0.0.1:0"}, {&snapshots, [] { return true; }},
-                            web ? &*web : nullptr);
+    const http::HttpServer server({"127.0.0.1:0"}, {&snapshots, [] { return true; }},
+                                  web ? &*web : nullptr);
     std::cout << server.ports().at(0) << std::endl;
     for (std::string line; std::getline(std::cin, line);) {
     }

@@ -32,9 +32,9 @@ def read_source(*path):
 
 
 def state_message_ids():
-    """{state: id} from daemon/message_ids.hpp, each checked to have a catalog entry."""
+    """{state: id} from daemon/systemd/message_ids.hpp, each checked to have a catalog entry."""
     ids = dict(re.findall(r'state_(\w+) = "([0-9a-f]{32})"',
-                          read_source("daemon", "message_ids.hpp")))
+                          read_source("daemon", "systemd", "message_ids.hpp")))
     catalog = set(re.findall(r"^-- ([0-9a-f]{32})$",
                              read_source("systemd", "alembic-exporter.catalog"), re.MULTILINE))
     assert ids and set(ids.values()) <= catalog, (ids, catalog)
@@ -42,8 +42,9 @@ def state_message_ids():
 
 
 def message_id(name):
-    """An id of daemon/message_ids.hpp by its name, checked to have a catalog entry."""
-    found = re.search(rf'\b{name} = "([0-9a-f]{{32}})"', read_source("daemon", "message_ids.hpp"))
+    """An id of daemon/systemd/message_ids.hpp by its name, checked to have a catalog entry."""
+    found = re.search(rf'\b{name} = "([0-9a-f]{{32}})"',
+                      read_source("daemon", "systemd", "message_ids.hpp"))
     assert found and f"-- {found.group(1)}\n" in read_source("systemd",
                                                             "alembic-exporter.catalog"), name
     return found.group(1)
@@ -156,7 +157,7 @@ class JournaldTest(unittest.TestCase):
                 ALEMBIC_PENDING="0", ALEMBIC_CURRENT=heads["appproxy"]),
         }
         self.assertEqual(sorted(by_message), sorted(expected))
-        app_cpp = read_source("daemon", "app.cpp")
+        app_cpp = read_source("daemon", "app", "app.cpp")
         for message, fields in expected.items():
             entry = by_message[message]
             component = message.split(":")[0]
@@ -174,9 +175,10 @@ class JournaldTest(unittest.TestCase):
                     self.assertNotIn("ALEMBIC_PENDING", entry)
                 if "ALEMBIC_REASON" not in fields:
                     self.assertNotIn("ALEMBIC_REASON", entry)
-                self.assertTrue(entry["CODE_FILE"].endswith("daemon/app.cpp"), entry["CODE_FILE"])
+                self.assertTrue(entry["CODE_FILE"].endswith("daemon/app/app.cpp"),
+                                entry["CODE_FILE"])
                 self.assertEqual(entry["CODE_LINE"],
-                                 line_of(app_cpp, "logger_.write(transition_entry("))
+                                 line_of(app_cpp, "logger_.write(systemd::transition_entry("))
                 self.assertIn("on_result", entry["CODE_FUNC"])
 
         lifecycle = [(entry["MESSAGE"].split(" (")[0], entry["MESSAGE_ID"], entry["PRIORITY"])

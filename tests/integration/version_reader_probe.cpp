@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "version_table_reader.hpp"
+#include "collectors/postgres/version_table_reader.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-"""daemon/message_ids.hpp and the journald catalog define the same message ids, one per event."""
+"""daemon/systemd/message_ids.hpp and the journald catalog define the same message ids, one per event."""
 
 import os
 import re
@@ -15,7 +15,7 @@ def read(relative_path):
 def header_ids():
     """{constant name: id} of message_ids.hpp."""
     pattern = r'inline constexpr std::string_view (\w+) = "([^"]*)";'
-    return dict(re.findall(pattern, read("daemon/message_ids.hpp")))
+    return dict(re.findall(pattern, read("daemon/systemd/message_ids.hpp")))
 
 
 def catalog_ids():

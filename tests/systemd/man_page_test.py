@@ -29,7 +29,7 @@ class ManPageTest(unittest.TestCase):
         rendered = render()
         for command in ("status", "serve", "check-config"):
             self.assertIn(f"alembic_exporter {command}", rendered)
-        exit_codes = re.findall(r"^ *\w+ = (\d+),$", read_source("daemon/exit_codes.hpp"),
+        exit_codes = re.findall(r"^ *\w+ = (\d+),$", read_source("daemon/core/exit_codes.hpp"),
                                 re.MULTILINE)
         self.assertEqual(len(exit_codes), 7)
         exit_status = rendered.split("\nEXIT STATUS\n", 1)[1].split("\nENVIRONMENT\n", 1)[0]
@@ -38,7 +38,7 @@ class ManPageTest(unittest.TestCase):
     def test_documents_every_status_option(self):
         rendered = render()
         options = re.findall(r'\{"(--[a-z-]+)", "(-[a-z]|)"',
-                             read_source("daemon/status_targets.cpp"))
+                             read_source("daemon/cli/status_targets.cpp"))
         self.assertGreater(len(options), 10)
         for long_option, short_option in options:
             # The option's heading line: `--name SECTION` or `-n SECTION, --name SECTION`.

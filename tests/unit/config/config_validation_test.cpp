@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "fake_environment.hpp"
-#include "load_config.hpp"
+#include "config/load_config.hpp"
+#include "tests/unit/config/fake_environment.hpp"
 
 namespace alembic_exporter::config {
 namespace {

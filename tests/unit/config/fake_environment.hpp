@@ -4,7 +4,7 @@
 #include <set>
 #include <string>
 
-#include "environment.hpp"
+#include "config/environment.hpp"
 
 namespace alembic_exporter::config::testing {
 

@@ -1,11 +1,11 @@
-#include "normalized_config.hpp"
+#include "config/normalized_config.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "fake_environment.hpp"
-#include "load_config.hpp"
+#include "config/load_config.hpp"
+#include "tests/unit/config/fake_environment.hpp"
 
 namespace alembic_exporter::config {
 namespace {

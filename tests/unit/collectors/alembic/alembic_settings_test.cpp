@@ -1,4 +1,4 @@
-#include "alembic_settings.hpp"
+#include "collectors/alembic/alembic_settings.hpp"
 
 #include <doctest/doctest.h>
 
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "temporary_directory.hpp"
+#include "tests/unit/temporary_directory.hpp"
 
 // Expected values follow alembic 1.8.1's ScriptDirectory.from_config except where the header
 // documents a deliberate difference (relative paths, "newline"/"," separators, stripping).

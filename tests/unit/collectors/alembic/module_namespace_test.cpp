@@ -1,4 +1,4 @@
-#include "module_namespace.hpp"
+#include "collectors/alembic/module_namespace.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "python_tokenizer.hpp"
+#include "collectors/alembic/python_tokenizer.hpp"
 
 namespace alembic_exporter::alembic {
 namespace {

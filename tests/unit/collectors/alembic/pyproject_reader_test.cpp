@@ -1,4 +1,4 @@
-#include "pyproject_reader.hpp"
+#include "collectors/alembic/pyproject_reader.hpp"
 
 #include <doctest/doctest.h>
 

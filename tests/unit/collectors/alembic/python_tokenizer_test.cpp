@@ -1,4 +1,4 @@
-#include "python_tokenizer.hpp"
+#include "collectors/alembic/python_tokenizer.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "python_string_literal.hpp"
+#include "collectors/alembic/python_string_literal.hpp"
 
 namespace alembic_exporter::alembic {
 namespace {

@@ -1,4 +1,4 @@
-#include "revision_file_parser.hpp"
+#include "collectors/alembic/revision_file_parser.hpp"
 
 #include <doctest/doctest.h>
 

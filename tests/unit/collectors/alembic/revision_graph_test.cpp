@@ -1,4 +1,4 @@
-#include "revision_graph.hpp"
+#include "collectors/alembic/revision_graph.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "script_directory.hpp"
+#include "collectors/alembic/script_directory.hpp"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "temporary_directory.hpp"
+#include "tests/unit/temporary_directory.hpp"
 
 namespace alembic_exporter::alembic {
 namespace {

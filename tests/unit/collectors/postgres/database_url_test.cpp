@@ -1,4 +1,4 @@
-#include "database_url.hpp"
+#include "collectors/postgres/database_url.hpp"
 
 #include <doctest/doctest.h>
 

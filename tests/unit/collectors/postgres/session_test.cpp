@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
-#include "password_file.hpp"
-#include "reconnect_backoff.hpp"
-#include "session_parameters.hpp"
-#include "version_query.hpp"
+#include "collectors/postgres/password_file.hpp"
+#include "collectors/postgres/reconnect_backoff.hpp"
+#include "collectors/postgres/session_parameters.hpp"
+#include "collectors/postgres/version_query.hpp"
 
 namespace alembic_exporter::postgres {
 namespace {

@@ -1,4 +1,4 @@
-#include "socket_watch.hpp"
+#include "collectors/postgres/socket_watch.hpp"
 
 #include <doctest/doctest.h>
 #include <sys/socket.h>

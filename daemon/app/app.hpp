@@ -1,0 +1,81 @@
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/validated_config.hpp"
+#include "daemon/core/component_runner.hpp"
+#include "daemon/core/snapshot.hpp"
+#include "daemon/http/http_server.hpp"
+#include "daemon/systemd/logger.hpp"
+#include "daemon/systemd/service_notifier.hpp"
+#include "daemon/web/web_settings.hpp"
+
+namespace alembic_exporter::app {
+
+/// The `serve` daemon: owns the event loop, the components' runners, the snapshot the HTTP
+/// threads read, signals (SIGHUP reload, SIGTERM/SIGINT stop) and systemd notification.
+class App {
+ public:
+  App(config::ValidatedConfig config, std::optional<web::WebSettings> web_settings,
+      const systemd::Logger& logger);
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+  ~App();
+
+  /// Serves until SIGTERM/SIGINT; throws when the HTTP server cannot listen.
+  void run();
+
+ private:
+  struct Component {
+    config::ComponentConfig config;
+    std::unique_ptr<core::ComponentRunner> runner;
+    /// `history_[config.name]`, kept here too: publish() runs after every check and must not
+    /// look up every component by name (at 1 000 components every second that was a third of
+    /// the daemon's CPU time).
+    std::shared_ptr<const core::ComponentSnapshot> latest{};
+  };
+
+  void start_component(const config::ComponentConfig& component);
+  void on_result(ComponentStatus status);
+  void publish();
+  void on_signal(const std::error_code& error, int signal_number);
+  void reload();
+  /// Switches to a new valid configuration, restarting only components whose settings changed.
+  void apply(config::ValidatedConfig next);
+  void shutdown();
+  void beat();
+  void ping_watchdog();
+  void first_round_finished(const std::string& name);
+  void declare_ready();
+
+  config::ValidatedConfig config_;
+  std::optional<web::WebSettings> web_settings_;
+  const systemd::Logger& logger_;
+  systemd::ServiceNotifier notifier_;
+  asio::io_context io_;
+  asio::signal_set signals_;
+  asio::steady_timer heartbeat_timer_;
+  asio::steady_timer watchdog_timer_;
+  asio::steady_timer ready_timer_;
+  core::SnapshotStore store_;
+  std::unique_ptr<http::HttpServer> http_;
+  std::vector<Component> components_;
+  /// Last result per component name; kept across reloads so counters keep counting.
+  std::map<std::string, std::shared_ptr<const core::ComponentSnapshot>> history_;
+  std::set<std::string> awaiting_first_check_;
+  bool ready_ = false;
+  bool config_reload_successful_ = true;
+  std::chrono::system_clock::time_point config_reload_success_time_;
+  /// steady_clock ticks of the loop's last heartbeat; read by /healthz on HTTP threads.
+  std::atomic<std::chrono::steady_clock::rep> last_beat_{0};
+};
+
+}  // namespace alembic_exporter::app

@@ -1,0 +1,108 @@
+#include "daemon/cli/status_command.hpp"
+
+#include <algorithm>
+#include <asio/io_context.hpp>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "collectors/collector_factory.hpp"
+#include "daemon/cli/status_targets.hpp"
+#include "daemon/core/exit_codes.hpp"
+#include "daemon/render/status_json.hpp"
+#include "daemon/render/status_text.hpp"
+
+namespace alembic_exporter::cli {
+namespace {
+
+core::ExitCode exit_code_for(State state) {
+  switch (state) {
+    case State::up_to_date:
+      return core::ExitCode::ok;
+    case State::behind:
+    case State::no_revision:
+      return core::ExitCode::behind;
+    case State::diverged:
+    case State::unknown_revision:
+    case State::script_error:
+      return core::ExitCode::inconsistent;
+    case State::unreachable:
+      return core::ExitCode::unreachable;
+  }
+  return core::ExitCode::software;
+}
+
+int usage_error(std::ostream& err, const std::string& message) {
+  err << "alembic_exporter status: " << message << "\nTry 'alembic_exporter status --help'.\n";
+  return core::to_int(core::ExitCode::usage);
+}
+
+bool glyphs_wanted(const ParsedOptions& options) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return !options.has("--plain") && (no_color == nullptr || *no_color == '\0');
+}
+
+/// Runs every collector's check concurrently on one io_context; results keep the targets' order.
+std::vector<ComponentStatus> check_all(asio::io_context& io,
+                                       std::vector<std::unique_ptr<Collector>>& collectors) {
+  std::vector<ComponentStatus> results(collectors.size());
+  for (std::size_t i = 0; i < collectors.size(); ++i) {
+    collectors[i]->check([&results, i](ComponentStatus status) { results[i] = std::move(status); });
+  }
+  io.run();
+  return results;
+}
+
+}  // namespace
+
+int run_status_command(std::span<const std::string_view> arguments, std::ostream& out,
+                       std::ostream& err) {
+  auto parsed = parse_options(arguments, status_option_specs());
+  if (auto* error = std::get_if<std::string>(&parsed)) return usage_error(err, *error);
+  const auto& options = std::get<ParsedOptions>(parsed);
+  const std::string output = options.value("--output").value_or("text");
+  if (output != "text" && output != "json") {
+    return usage_error(err, "--output must be text or json, not '" + output + "'");
+  }
+
+  const char* alembic_config = std::getenv("ALEMBIC_CONFIG");
+  auto selected = status_targets(options, std::filesystem::current_path(),
+                                 alembic_config == nullptr || *alembic_config == '\0'
+                                     ? std::nullopt
+                                     : std::optional<std::string>(alembic_config));
+  if (auto* error = std::get_if<TargetError>(&selected)) {
+    if (error->code == core::ExitCode::usage) return usage_error(err, error->message);
+    err << "alembic_exporter status: " << error->message << '\n';
+    return core::to_int(error->code);
+  }
+  const auto& targets = std::get<std::vector<StatusTarget>>(selected);
+
+  asio::io_context io;
+  std::vector<std::unique_ptr<Collector>> collectors;
+  for (const auto& target : targets) {
+    auto made = make_collector(io, target.source);
+    if (auto* error = std::get_if<std::string>(&made)) {
+      err << "alembic_exporter status: " << *error << '\n';
+      return core::to_int(core::ExitCode::config);
+    }
+    collectors.push_back(std::move(std::get<std::unique_ptr<Collector>>(made)));
+  }
+  const std::vector<ComponentStatus> statuses = check_all(io, collectors);
+
+  if (output == "json") {
+    out << render::render_status_json(statuses);
+  } else {
+    const render::TextOptions text_options{glyphs_wanted(options), options.has("--verbose")};
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+      out << (i == 0 ? "" : "\n")
+          << render::render_status_text(statuses[i], targets[i].advice, text_options);
+    }
+  }
+  core::ExitCode worst = core::ExitCode::ok;
+  for (const auto& status : statuses) {
+    worst = std::max(worst, exit_code_for(status.state));
+  }
+  return core::to_int(worst);
+}
+
+}  // namespace alembic_exporter::cli

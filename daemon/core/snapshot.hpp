@@ -1,0 +1,50 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collectors/component_status.hpp"
+
+namespace alembic_exporter::core {
+
+/// What the exporter knows about one component after its last finished check.
+struct ComponentSnapshot {
+  ComponentStatus status;
+  std::chrono::milliseconds interval{0};
+  /// End of the last check that read the version table.
+  std::optional<std::chrono::system_clock::time_point> last_success;
+  /// Failed checks by reason since the process started (survives reloads).
+  std::map<std::string, std::uint64_t> check_errors;
+  std::uint64_t state_changes = 0;
+};
+
+/// Everything a scrape, `/status` or the landing page shows; immutable once published.
+struct Snapshot {
+  /// Components that finished at least one check, in configuration order.
+  std::vector<std::shared_ptr<const ComponentSnapshot>> components;
+  bool config_reload_successful = true;
+  std::chrono::system_clock::time_point config_reload_success_time;
+};
+
+/// The current snapshot, swapped atomically by the event loop and read by HTTP threads: readers
+/// never block the loop and always see one consistent snapshot.
+class SnapshotStore {
+ public:
+  SnapshotStore() : current_(std::make_shared<const Snapshot>()) {}
+  SnapshotStore(const SnapshotStore&) = delete;
+  SnapshotStore& operator=(const SnapshotStore&) = delete;
+
+  std::shared_ptr<const Snapshot> load() const { return current_.load(); }
+  void publish(std::shared_ptr<const Snapshot> snapshot) { current_.store(std::move(snapshot)); }
+
+ private:
+  std::atomic<std::shared_ptr<const Snapshot>> current_;
+};
+
+}  // namespace alembic_exporter::core

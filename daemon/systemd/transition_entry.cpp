@@ -1,0 +1,96 @@
+#include "daemon/systemd/transition_entry.hpp"
+
+#include "daemon/systemd/message_ids.hpp"
+
+namespace alembic_exporter::systemd {
+namespace {
+
+LogLevel level_for(State state) {
+  switch (state) {
+    case State::up_to_date:
+      return LogLevel::info;
+    case State::behind:
+    case State::no_revision:
+      return LogLevel::warning;
+    case State::diverged:
+    case State::unknown_revision:
+    case State::unreachable:
+    case State::script_error:
+      return LogLevel::error;
+  }
+  return LogLevel::error;
+}
+
+std::string_view message_id_for(State state) {
+  switch (state) {
+    case State::up_to_date:
+      return message_ids::state_up_to_date;
+    case State::behind:
+      return message_ids::state_behind;
+    case State::diverged:
+      return message_ids::state_diverged;
+    case State::no_revision:
+      return message_ids::state_no_revision;
+    case State::unknown_revision:
+      return message_ids::state_unknown_revision;
+    case State::unreachable:
+      return message_ids::state_unreachable;
+    case State::script_error:
+      return message_ids::state_script_error;
+  }
+  return {};
+}
+
+/// What the parenthesis after the new state says, or empty.
+std::string explanation(const ComponentStatus& status) {
+  switch (status.state) {
+    case State::up_to_date:
+      return {};
+    case State::behind:
+      return std::to_string(status.pending.value_or(0)) + " pending";
+    case State::diverged:
+      return std::to_string(status.heads.size()) + " heads, " +
+             std::to_string(status.expected_heads) + " expected";
+    case State::no_revision:
+    case State::unknown_revision:
+    case State::unreachable:
+    case State::script_error:
+      return status.detail.empty() ? status.reason : status.detail;
+  }
+  return {};
+}
+
+std::string revision_list(const std::vector<RevisionRef>& refs) {
+  std::string list;
+  for (const auto& ref : refs) list += (list.empty() ? "" : ",") + ref.revision;
+  return list;
+}
+
+}  // namespace
+
+LogEntry transition_entry(const core::Transition& transition) {
+  const ComponentStatus& status = transition.now->status;
+  const std::string state(to_string(status.state));
+  LogEntry entry;
+  entry.level = level_for(status.state);
+  entry.component = status.component;
+  entry.message_id = message_id_for(status.state);
+  entry.message = (transition.previous ? std::string(to_string(*transition.previous)) + " → "
+                                       : std::string("first check: ")) +
+                  state;
+  if (const std::string why = explanation(status); !why.empty()) {
+    entry.message += " (" + why + ")";
+  }
+  entry.fields = {{"ALEMBIC_COMPONENT", status.component}, {"ALEMBIC_STATE", state}};
+  if (transition.previous) {
+    entry.fields.emplace_back("ALEMBIC_PREVIOUS_STATE", to_string(*transition.previous));
+  }
+  if (status.pending) entry.fields.emplace_back("ALEMBIC_PENDING", std::to_string(*status.pending));
+  entry.fields.emplace_back("ALEMBIC_HEADS", revision_list(status.heads));
+  if (status.database_read)
+    entry.fields.emplace_back("ALEMBIC_CURRENT", revision_list(status.current));
+  if (!status.reason.empty()) entry.fields.emplace_back("ALEMBIC_REASON", status.reason);
+  return entry;
+}
+
+}  // namespace alembic_exporter::systemd
