@@ -358,36 +358,37 @@ std::vector<std::string> held_by_both(const StaticValue& before, const StaticVal
   return both;
 }
 
+/// How the name in `value` was bound, for the reasons that are about a binding.
+std::string binding_of(const StaticValue& value) {
+  switch (value.why) {
+    case Why::imported:
+      return "is imported";
+    case Why::star_imported:
+      return "may come from the `import *`";
+    case Why::defined:
+      return "is a `" + value.keyword + "`";
+    case Why::unpacked:
+      return "is bound by unpacking or a loop";
+    case Why::assigned_in_block:
+      return "is assigned inside `" + value.keyword + "`";
+    case Why::changed_in_place:
+      return "may be changed in place";
+    case Why::not_evaluable:
+    case Why::unbound:
+      break;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string explain(const StaticValue& value) {
-  const std::string subject = "`" + value.subject + "`";
-  const std::string at_line = " at line " + std::to_string(value.origin_line);
-  std::string reason;
-  switch (value.why) {
-    case Why::not_evaluable:
-      return "found " + value.subject;
-    case Why::unbound:
-      reason = subject + " is not assigned earlier in the file";
-      break;
-    case Why::imported:
-      reason = subject + " is imported" + at_line;
-      break;
-    case Why::star_imported:
-      reason = subject + " may come from the `import *`" + at_line;
-      break;
-    case Why::defined:
-      reason = subject + " is a `" + value.keyword + "`" + at_line;
-      break;
-    case Why::unpacked:
-      reason = subject + " is bound by unpacking or a loop" + at_line;
-      break;
-    case Why::assigned_in_block:
-      reason = subject + " is assigned inside `" + value.keyword + "`" + at_line;
-      break;
-    case Why::changed_in_place:
-      reason = subject + " may be changed in place" + at_line;
-      break;
+  if (value.why == Why::not_evaluable) return "found " + value.subject;
+  std::string reason = "`" + value.subject + "` ";
+  if (value.why == Why::unbound) {
+    reason += "is not assigned earlier in the file";
+  } else {
+    reason += binding_of(value) + " at line " + std::to_string(value.origin_line);
   }
   if (!value.expression.empty()) return "`" + value.expression + "`: " + reason;
   return reason;

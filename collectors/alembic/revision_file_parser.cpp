@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/alembic/joined.hpp"
 #include "collectors/alembic/module_namespace.hpp"
 #include "collectors/alembic/python_string_literal.hpp"
 #include "collectors/alembic/python_tokenizer.hpp"
@@ -55,15 +56,6 @@ bool is_whitespace(char c) {
 std::string_view strip(std::string_view text) {
   while (!text.empty() && is_whitespace(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_whitespace(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string text;
-  for (const auto& item : items) {
-    if (!text.empty()) text += ", ";
-    text += item;
-  }
   return text;
 }
 
@@ -247,7 +239,7 @@ class RevisionFileReader {
           labels->value, "branch_labels of revision " + id,
           result.branch_labels.empty()
               ? "the revision is read without branch labels"
-              : "only the labels " + join(result.branch_labels) + " are known statically");
+              : "only the labels " + joined(result.branch_labels) + " are known statically");
     }
     if (depends != nullptr) {
       result.depends_on = unique(depends->value.strings);
@@ -269,7 +261,7 @@ class RevisionFileReader {
           depends->value, "depends_on of revision " + id,
           result.depends_on.empty()
               ? "no dependency of it is known statically"
-              : "only the dependencies " + join(result.depends_on) + " are known statically");
+              : "only the dependencies " + joined(result.depends_on) + " are known statically");
     }
     result.message = std::move(message_);
     result.create_date = std::move(create_date_);

@@ -6,20 +6,13 @@
 #include <tuple>
 #include <utility>
 
+#include "collectors/alembic/joined.hpp"
+
 namespace alembic_exporter::alembic {
 namespace {
 
 using Index = std::uint32_t;
 constexpr Index none = std::numeric_limits<Index>::max();
-
-std::string join(const std::vector<std::string_view>& items) {
-  std::string text;
-  for (const auto& item : items) {
-    if (!text.empty()) text += ", ";
-    text += item;
-  }
-  return text;
-}
 
 bool contains(std::span<const Index> nodes, Index node) {
   return std::find(nodes.begin(), nodes.end(), node) != nodes.end();
@@ -147,7 +140,7 @@ std::vector<RevisionGraph::Index> RevisionGraph::detect_cycles() {
                 members.size() == 1
                     ? "revision " + at.id + " names itself in " +
                           (through_down ? "down_revision" : "depends_on")
-                    : "cycle through down_revision/depends_on among revisions " + join(ids));
+                    : "cycle through down_revision/depends_on among revisions " + joined(ids));
   }
   return component;
 }
@@ -260,8 +253,8 @@ std::string RevisionGraph::import_time_labels_note() const {
   }
   if (setters.empty()) return {};
   std::sort(setters.begin(), setters.end());
-  return "; it may be a label set at import time: the branch_labels of revision " + join(setters) +
-         " are only known when alembic imports the file";
+  return "; it may be a label set at import time: the branch_labels of revision " +
+         joined(setters) + " are only known when alembic imports the file";
 }
 
 void RevisionGraph::build_plan_edges(const std::vector<Index>& component) {

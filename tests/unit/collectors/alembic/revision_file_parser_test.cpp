@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -33,6 +34,12 @@ Revision revision_of(std::string_view text) {
 
 /// "line:col: message" for an error, otherwise what the parse is.
 std::string error_of(std::string_view text) { return describe(parse_revision_file(text)); }
+
+/// "line:col: message" of a value only known at import time, or "known" when it is not one.
+std::string at_import(const std::optional<Revision::ImportTimeValue>& value) {
+  if (!value) return "known";
+  return std::to_string(value->line) + ":" + std::to_string(value->column) + ": " + value->message;
+}
 
 bool not_a_revision(std::string_view text) {
   return std::holds_alternative<NotARevision>(parse_revision_file(text));
@@ -302,20 +309,18 @@ TEST_CASE("branch_labels and depends_on assigned in a block are warnings") {
   const Revision labels =
       revision_of("revision = 'a'\ndown_revision = None\nif x: branch_labels = 'b'\n");
   CHECK(labels.branch_labels.empty());
-  REQUIRE(labels.branch_labels_at_import);
-  CHECK(labels.branch_labels_at_import->line == 3);
-  CHECK(labels.branch_labels_at_import->column == 7);
-  CHECK(labels.branch_labels_at_import->message ==
-        "branch_labels of revision a is only known at import time (`branch_labels` is assigned "
-        "inside `if` at line 3); the revision is read without branch labels");
+  CHECK(
+      at_import(labels.branch_labels_at_import) ==
+      "3:7: branch_labels of revision a is only known at import time (`branch_labels` is assigned "
+      "inside `if` at line 3); the revision is read without branch labels");
   const Revision depends = revision_of(
       "revision = 'a'\ndown_revision = None\ndepends_on = ['c']\nwhile x:\n    if y:\n"
       "        pass\n    else:\n        depends_on = ['c', 'd']\n");
   CHECK(depends.depends_on == Ids{"c"});
-  REQUIRE(depends.depends_on_at_import);
-  CHECK(depends.depends_on_at_import->message ==
-        "depends_on of revision a is only known at import time (`depends_on` is assigned inside "
-        "`while` at line 8); only the dependencies c are known statically");
+  CHECK(
+      at_import(depends.depends_on_at_import) ==
+      "8:9: depends_on of revision a is only known at import time (`depends_on` is assigned inside "
+      "`while` at line 8); only the dependencies c are known statically");
 }
 
 TEST_CASE("odd but legal revision ids") {
@@ -544,11 +549,8 @@ TEST_CASE("issue 15: expand/contract labels imported from the application") {
       "depends_on = None\n");
   CHECK(revision.branch_labels.empty());
   CHECK(revision.depends_on.empty());
-  REQUIRE(revision.branch_labels_at_import);
-  CHECK(revision.branch_labels_at_import->line == 5);
-  CHECK(revision.branch_labels_at_import->column == 18);
-  CHECK(revision.branch_labels_at_import->message ==
-        "branch_labels of revision c1 is only known at import time "
+  CHECK(at_import(revision.branch_labels_at_import) ==
+        "5:18: branch_labels of revision c1 is only known at import time "
         "(`migration.CONTRACT_BRANCH`: `migration` is imported at line 2); the revision is read "
         "without branch labels");
   CHECK_FALSE(revision.depends_on_at_import);
@@ -603,10 +605,8 @@ depends_on = resolved_depends_on
   CHECK(revision.depends_on == Ids{"0a1b2c3d4e5f"});
   CHECK(revision.branch_labels.empty());
   CHECK_FALSE(revision.branch_labels_at_import);
-  REQUIRE(revision.depends_on_at_import);
-  CHECK(revision.depends_on_at_import->line == 13);
-  CHECK(revision.depends_on_at_import->message ==
-        "depends_on of revision f2522cdd5fcd is only known at import time "
+  CHECK(at_import(revision.depends_on_at_import) ==
+        "13:14: depends_on of revision f2522cdd5fcd is only known at import time "
         "(`resolved_depends_on` is assigned inside `try` at line 6); only the dependencies "
         "0a1b2c3d4e5f are known statically");
 }
@@ -627,9 +627,8 @@ TEST_CASE("issue 15: a def or class name is only known at import time") {
   const Revision revision = revision_of(
       "def labels():\n    return ('x',)\nrevision = 'a'\ndown_revision = None\n"
       "branch_labels = labels()\n");
-  REQUIRE(revision.branch_labels_at_import);
-  CHECK(revision.branch_labels_at_import->message ==
-        "branch_labels of revision a is only known at import time (`labels()`: `labels` is a "
+  CHECK(at_import(revision.branch_labels_at_import) ==
+        "5:17: branch_labels of revision a is only known at import time (`labels()`: `labels` is a "
         "`def` at line 1); the revision is read without branch labels");
 }
 
