@@ -307,10 +307,12 @@ class Evaluator {
       if (at(".") && tokens_[next_ + 1].kind == TokenKind::name) {
         next_ += 2;
       } else if (at("(") || at("[")) {
+        // Over the call's or subscript's brackets, never past the token ending the statement.
         int depth = 0;
         do {
           depth += depth_change(tokens_[next_++]);
-        } while (depth > 0);
+        } while (depth > 0 && next_ + 1 < tokens_.size());
+        if (depth > 0) return fail();
       } else {
         break;
       }

@@ -114,6 +114,21 @@ TEST_CASE("expressions outside the subset stop at their first offending token") 
   CHECK(value_of("x = ['a'] * 2\n").strings.empty());
 }
 
+TEST_CASE("a call whose brackets the statement does not close stops at its end") {
+  // Found by tests/fuzz/module_namespace_fuzz: a statement cut at a `;` inside brackets (the
+  // parser only cuts at depth 0, the evaluator must not rely on it).
+  ModuleNamespace names;
+  const std::string source = "x = f(a;";
+  PythonTokenizer tokenizer(source);
+  std::vector<Token> statement;
+  for (Token token = tokenizer.next(); statement.empty() || statement.back().text != ";";
+       token = tokenizer.next()) {
+    statement.push_back(token);
+  }
+  names.execute(statement, {});
+  CHECK(explain(names.find("x")->value) == "found end of statement");
+}
+
 TEST_CASE("rebinding that reading cannot follow") {
   CHECK(explain(value_of("x, y = 'a', 'b'\n")) == "`x` is bound by unpacking or a loop at line 1");
   CHECK(explain(value_of("x = ['a']\nx.append('b')\n")) == "`x` may be changed in place at line 2");
