@@ -1,5 +1,8 @@
 #include "collectors/alembic/pyproject_reader.hpp"
 
+#include <optional>
+#include <string>
+
 // Without exceptions toml::parse returns a parse_result; this is the only file including toml++.
 #define TOML_EXCEPTIONS 0
 // toml++ 3.3.0 (Debian 12) asserts on some malformed input, e.g. a table header `[%tool]`
@@ -53,10 +56,62 @@ std::variant<std::string, IniError> formatted(const toml::node& node, std::strin
   return *value;
 }
 
+/// Whether the quote at `at` can open a string in valid TOML: at a key (line start, after `.`)
+/// or a value (after `=`, `[`, `,`, `{`). Elsewhere the input is malformed and toml++ may not read
+/// a string there, so neither does non_ascii_outside_strings.
+bool opens_string(std::string_view text, std::size_t line_begin, std::size_t at) {
+  std::size_t before = at;
+  while (before > line_begin && (text[before - 1] == ' ' || text[before - 1] == '\t')) --before;
+  if (before == line_begin) return true;
+  const char previous = text[before - 1];
+  return previous == '=' || previous == '[' || previous == ',' || previous == '{' ||
+         previous == '.';
+}
+
+/// The first byte outside strings and comments that is not ASCII, as 1-based line and column.
+/// TOML 1.0 allows none there, and toml++ 3.3.0 reaches `__builtin_unreachable` classifying some
+/// of them as whitespace (is_non_ascii_horizontal_whitespace, found by tests/fuzz/pyproject_fuzz):
+/// they are refused before toml++ sees them.
+std::optional<PyprojectSettings::Place> non_ascii_outside_strings(std::string_view text) {
+  int line = 1;
+  std::size_t line_begin = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_begin = i + 1;
+    } else if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if ((c == '"' || c == '\'') && opens_string(text, line_begin, i)) {
+      const bool multi_line = text.substr(i, 3) == std::string(3, c);
+      const std::size_t quotes = multi_line ? 3 : 1;
+      const std::string close(quotes, c);
+      for (i += quotes; i < text.size() && text.substr(i, quotes) != close; ++i) {
+        if (c == '"' && text[i] == '\\') ++i;  // an escape: the next byte does not end it
+        if (i < text.size() && text[i] == '\n') {
+          if (!multi_line) break;  // unterminated: toml++ reports it
+          ++line;
+          line_begin = i + 1;
+        }
+      }
+      if (i < text.size() && text[i] != '\n') i += quotes - 1;
+    } else if ((static_cast<unsigned char>(c) & 0x80) != 0) {
+      return PyprojectSettings::Place{line, static_cast<int>(i - line_begin) + 1};
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<PyprojectSettings, IniError> parse_pyproject(std::string_view text,
                                                           std::string_view here) {
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
+  if (const auto place = non_ascii_outside_strings(text)) {
+    return IniError{place->line, place->column,
+                    "non-ASCII character outside a string or comment (TOML allows none there)"};
+  }
   toml::parse_result parsed = toml::parse(text);
   if (!parsed) {
     const auto& error = parsed.error();

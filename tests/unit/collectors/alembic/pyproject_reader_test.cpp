@@ -75,6 +75,13 @@ TEST_CASE("values alembic refuses") {
 TEST_CASE("TOML syntax errors are located") {
   // Found by tests/fuzz/pyproject_fuzz: toml++ 3.3.0 asserted here instead of reporting.
   CHECK(error_of("[%tool]\nalembic = 1\n").starts_with("1:2: "));
+  // Also found by it: toml++ 3.3.0 reached __builtin_unreachable on such bytes.
+  CHECK(error_of("x = 1\n\xC3\xA9 = 2\n") ==
+        "2:1: non-ASCII character outside a string or comment (TOML allows none there)");
+  CHECK(settings("# caf\xC3\xA9\n[tool.alembic]\nscript_location = 'caf\xC3\xA9'  # \xC3\xA9\n"
+                 "x = '''\n\xC3\xA9'''\ny = \"\\\"\xC3\xA9\"\n")
+            .script_location == "caf\xC3\xA9");
+  CHECK(settings("\xEF\xBB\xBF[tool.alembic]\nscript_location = 'm'\n").script_location == "m");
   CHECK(error_of("[tool.alembic]\nscript_location = \"unterminated\n").starts_with("2:"));
   CHECK(
       error_of("[tool.alembic]\nscript_location = 'a'\nscript_location = 'b'\n").starts_with("3:"));
