@@ -69,6 +69,7 @@ ComponentStatus assess(const RevisionGraph* graph, std::span<const ScriptFinding
   const auto* failure = std::get_if<DatabaseFailure>(&reading);
   const auto* contents = std::get_if<VersionTableContents>(&reading);
   status.database_read = contents != nullptr;
+  if (contents != nullptr) status.migration = contents->migration;
 
   bool unknown_revision = false;
   if (contents != nullptr) {
