@@ -27,7 +27,11 @@ void component_locations(YAML::Emitter& out, const ComponentConfig& component) {
   if (component.alembic_ini) {
     out << YAML::Key << "alembic_ini" << YAML::Value << *component.alembic_ini;
     out << YAML::Key << "alembic_section" << YAML::Value << component.alembic_section;
-  } else {
+  }
+  if (component.pyproject_toml) {
+    out << YAML::Key << "pyproject_toml" << YAML::Value << *component.pyproject_toml;
+  }
+  if (!component.alembic_ini && !component.pyproject_toml) {
     out << YAML::Key << "script_location" << YAML::Value;
     optional_value(out, component.script_location);
     out << YAML::Key << "version_locations" << YAML::Value;

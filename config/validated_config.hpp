@@ -52,8 +52,10 @@ struct DatabaseConfig {
 struct ComponentConfig {
   /// Matches [A-Za-z0-9_.-]+, unique: used as Prometheus label value and journald field.
   std::string name;
-  /// Exactly one of `alembic_ini` and `script_location` is set.
+  /// `script_location`, or `alembic_ini` and/or `pyproject_toml` (alembic >= 1.16's
+  /// `[tool.alembic]`; options in the ini win), is set.
   std::optional<std::string> alembic_ini;
+  std::optional<std::string> pyproject_toml;
   std::string alembic_section = "alembic";  ///< meaningful only with `alembic_ini`
   std::optional<std::string> script_location;
   /// Only with `script_location`; empty means alembic's default `<script_location>/versions`.

@@ -22,6 +22,7 @@ COMPONENT_METRICS = frozenset({
     "alembic_revision_info",
     "alembic_script_revisions",
     "alembic_script_errors",
+    "alembic_script_warnings",
     "alembic_last_check_timestamp_seconds",
     "alembic_last_success_timestamp_seconds",
     "alembic_check_duration_seconds",

@@ -42,6 +42,10 @@ std::string to_string(ScriptFinding::Kind kind) {
       return "duplicate_branch_label";
     case ScriptFinding::Kind::missing_directory:
       return "missing_directory";
+    case ScriptFinding::Kind::dynamic_branch_labels:
+      return "dynamic_branch_labels";
+    case ScriptFinding::Kind::dynamic_depends_on:
+      return "dynamic_depends_on";
   }
   return "unknown";
 }
@@ -52,6 +56,11 @@ ComponentStatus assess(const RevisionGraph* graph, std::span<const ScriptFinding
   status.expected_heads = expected_heads;
   std::transform(findings.begin(), findings.end(), std::back_inserter(status.script_problems),
                  to_problem);
+  // Warnings are shown, never weighed: nothing below looks at them.
+  if (graph != nullptr) {
+    std::transform(graph->warnings().begin(), graph->warnings().end(),
+                   std::back_inserter(status.script_warnings), to_problem);
+  }
   if (graph != nullptr) {
     status.script_revisions = graph->revisions().size();
     status.heads = references(graph, graph->heads());

@@ -23,13 +23,14 @@ using alembic::AlembicCollector;
 /// The ini's settings, or what the source gives directly (a script location).
 std::variant<alembic::AlembicSettings, std::string> script_settings(const ComponentSource& source) {
   alembic::AlembicSettings settings;
-  if (!source.alembic_ini.empty()) {
-    auto loaded =
-        alembic::load_alembic_ini(source.alembic_ini, source.alembic_section, source.source_roots);
+  if (!source.alembic_ini.empty() || !source.pyproject_toml.empty()) {
+    auto loaded = alembic::load_alembic_config({source.alembic_ini, source.pyproject_toml},
+                                               source.alembic_section, source.source_roots);
     if (auto* error = std::get_if<std::string>(&loaded)) return *error;
     settings = std::move(std::get<alembic::AlembicSettings>(loaded));
   } else if (source.script_location.empty()) {
-    return "component " + source.name + ": no alembic ini and no script location";
+    return "component " + source.name +
+           ": no alembic ini, no pyproject.toml and no script location";
   }
   if (!source.script_location.empty()) {
     settings.script_location = source.script_location;

@@ -10,6 +10,7 @@
 #include "daemon/systemd/migration_entry.hpp"
 #include "daemon/systemd/status_summary.hpp"
 #include "daemon/systemd/transition_entry.hpp"
+#include "daemon/systemd/warnings_entry.hpp"
 
 namespace alembic_exporter::app {
 namespace {
@@ -140,6 +141,7 @@ void App::on_result(ComponentStatus status) {
     }
   }
   if (step.transition) logger_.write(systemd::transition_entry(*step.transition));
+  if (step.warnings_changed) logger_.write(systemd::warnings_entry(step.snapshot->status));
   publish();
   if (ready_ && step.transition) {
     notifier_.status(systemd::status_summary(*store_.load(), components_.size()));

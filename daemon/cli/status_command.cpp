@@ -59,7 +59,11 @@ int run_status_command(std::span<const std::string_view> arguments, std::ostream
     return usage_error(err, "--output must be text or json, not '" + output + "'");
   }
 
-  auto selected = status_targets(options, std::filesystem::current_path());
+  const char* alembic_config = std::getenv("ALEMBIC_CONFIG");
+  auto selected = status_targets(options, std::filesystem::current_path(),
+                                 alembic_config == nullptr || *alembic_config == '\0'
+                                     ? std::nullopt
+                                     : std::optional<std::string>(alembic_config));
   if (auto* error = std::get_if<TargetError>(&selected)) {
     if (error->code == core::ExitCode::usage) return usage_error(err, error->message);
     err << "alembic_exporter status: " << error->message << '\n';

@@ -65,11 +65,51 @@ render::StatusAdvice alembic_cli_advice(const std::string& ini) {
           ini.empty() ? "the --database option" : ini};
 }
 
-StatusTarget ini_target(std::string name, const std::string& ini) {
+StatusTarget ini_target(std::string name, const std::string& ini,
+                        const std::string& pyproject = {}) {
   StatusTarget target{{}, alembic_cli_advice(ini)};
   target.source.name = std::move(name);
   target.source.alembic_ini = ini;
+  target.source.pyproject_toml = pyproject;
   return target;
+}
+
+bool is_pyproject(const std::string& path) {
+  return std::filesystem::path(path).filename() == "pyproject.toml";
+}
+
+/// The ini and pyproject.toml alembic's command line would read (config.py
+/// `CommandLine._inis_from_config`): `-c` given once or twice names either or both; the other
+/// comes from ALEMBIC_CONFIG (an ini, or a file named pyproject.toml) or is alembic.ini /
+/// pyproject.toml in the current directory. Files that do not exist are left out, as alembic
+/// skips them; nullopt when neither exists.
+std::variant<std::optional<std::pair<std::string, std::string>>, TargetError> alembic_config_files(
+    const std::vector<std::string>& given, const std::filesystem::path& working_directory,
+    const std::optional<std::string>& alembic_config) {
+  std::string ini = "alembic.ini";
+  std::string pyproject = "pyproject.toml";
+  if (alembic_config) (is_pyproject(*alembic_config) ? pyproject : ini) = *alembic_config;
+  bool ini_given = false;
+  bool pyproject_given = false;
+  for (const auto& name : given) {
+    bool& seen = is_pyproject(name) ? pyproject_given : ini_given;
+    if (seen) {
+      return TargetError{core::ExitCode::usage, is_pyproject(name)
+                                                    ? "pyproject.toml indicated more than once"
+                                                    : "only one ini file may be indicated"};
+    }
+    seen = true;
+    (is_pyproject(name) ? pyproject : ini) = name;
+  }
+  const auto exists = [&](const std::string& path) {
+    return std::filesystem::exists(working_directory / path);
+  };
+  // A named file that does not exist is still passed on (to be reported as such) unless the
+  // other one stands in.
+  const bool has_pyproject = exists(pyproject) || (pyproject_given && !exists(ini));
+  const bool has_ini = exists(ini) || (ini_given && !has_pyproject);
+  if (!has_ini && !has_pyproject) return std::nullopt;
+  return std::pair{has_ini ? ini : std::string(), has_pyproject ? pyproject : std::string()};
 }
 
 bool is_backend_ai_checkout(const std::filesystem::path& directory) {
@@ -135,13 +175,20 @@ std::variant<std::vector<StatusTarget>, TargetError> configured_targets(
 }
 
 std::variant<std::vector<StatusTarget>, TargetError> base_targets(
-    const ParsedOptions& options, const std::filesystem::path& working_directory) {
+    const ParsedOptions& options, const std::filesystem::path& working_directory,
+    const std::optional<std::string>& alembic_config) {
   const auto component = options.value("--component");
   if (const auto config = options.value("--config")) {
     return configured_targets(*config, component);
   }
-  if (const auto ini = options.value("--alembic-ini")) {
-    return std::vector{ini_target(component.value_or(ini_component_name(*ini)), *ini)};
+  const auto given = options.values("--alembic-ini");
+  auto files = alembic_config_files(given, working_directory, alembic_config);
+  if (auto* error = std::get_if<TargetError>(&files)) return *error;
+  const auto& found = std::get<std::optional<std::pair<std::string, std::string>>>(files);
+  if (!given.empty()) {
+    const auto& [ini, pyproject] = *found;
+    const std::string& named = ini.empty() ? pyproject : ini;
+    return std::vector{ini_target(component.value_or(ini_component_name(named)), ini, pyproject)};
   }
   if (const auto script_location = options.value("--script-location")) {
     StatusTarget target{{}, alembic_cli_advice("")};
@@ -152,12 +199,12 @@ std::variant<std::vector<StatusTarget>, TargetError> base_targets(
   if (is_backend_ai_checkout(working_directory)) {
     return backend_ai_targets(component.value_or("manager"));
   }
-  if (std::filesystem::exists(working_directory / "alembic.ini")) {
-    return std::vector{ini_target(component.value_or("default"), "alembic.ini")};
+  if (found) {
+    return std::vector{ini_target(component.value_or("default"), found->first, found->second)};
   }
   return TargetError{core::ExitCode::usage,
                      "nothing to check: give --config, -c alembic.ini or --script-location "
-                     "(no alembic.ini in the current directory)"};
+                     "(no alembic.ini or pyproject.toml in the current directory)"};
 }
 
 }  // namespace
@@ -172,7 +219,8 @@ bool glyphs_wanted(const ParsedOptions& options) {
 }
 
 std::variant<std::vector<StatusTarget>, TargetError> status_targets(
-    const ParsedOptions& options, const std::filesystem::path& working_directory) {
+    const ParsedOptions& options, const std::filesystem::path& working_directory,
+    const std::optional<std::string>& alembic_config) {
   std::optional<std::chrono::milliseconds> timeout;
   if (const auto text = options.value("--timeout")) {
     timeout = config::parse_duration(*text);
@@ -181,7 +229,7 @@ std::variant<std::vector<StatusTarget>, TargetError> status_targets(
                          "--timeout takes a duration like 500ms, 5s or 1m, not '" + *text + "'"};
     }
   }
-  auto targets = base_targets(options, working_directory);
+  auto targets = base_targets(options, working_directory, alembic_config);
   auto* list = std::get_if<std::vector<StatusTarget>>(&targets);
   if (list == nullptr) return targets;
   for (auto& target : *list) {

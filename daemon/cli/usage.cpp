@@ -47,7 +47,8 @@ Options:
   --recursive-version-locations also read subdirectories of the version directories
   --timeout DURATION            budget of each check, connect and query (default: 5s)
   --output text|json            output format (default: text)
-  --verbose, -v                 list the pending revisions in apply order
+  --verbose, -v                 list the pending revisions in apply order and the script
+                                warnings
   --plain                       no glyphs or colour (also when NO_COLOR is set)
   -h, --help                    show this help
   -V, --version                 show version and build revision

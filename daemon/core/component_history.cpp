@@ -29,13 +29,17 @@ HistoryStep record_check(const ComponentSnapshot* previous, ComponentStatus stat
     ++next->check_errors[status.state == State::script_error ? "script_error" : status.reason];
   }
   const bool changed = previous != nullptr && previous->status.state != status.state;
+  const bool warnings_changed = previous == nullptr
+                                    ? !status.script_warnings.empty()
+                                    : previous->status.script_warnings != status.script_warnings;
   if (changed) ++next->state_changes;
   next->state_since = previous != nullptr && !changed ? previous->state_since : status.checked_at;
   next->status = std::move(status);
 
   HistoryStep step{next, std::nullopt,
                    migration_change(previous ? previous->status.migration : std::nullopt,
-                                    next->status.migration)};
+                                    next->status.migration),
+                   warnings_changed};
   if (previous == nullptr) {
     step.transition = Transition{std::nullopt, next};
   } else if (changed) {

@@ -30,12 +30,14 @@ struct HistoryStep {
   std::shared_ptr<const ComponentSnapshot> snapshot;
   std::optional<Transition> transition;
   std::optional<MigrationChange> migration;
+  /// The script warnings differ from the previous check's (on the first check: there are some).
+  bool warnings_changed = false;
 };
 
 /// Pure: folds one finished check into a component's history — counters (errors by reason,
 /// state changes), the time of the last successful read, since when the state holds, whether
-/// the state changed and whether a migration started or ended. `previous` is null for a
-/// component's first check since the process started.
+/// the state changed, whether a migration started or ended, and whether the set of script
+/// warnings changed. `previous` is null for a component's first check since the process started.
 HistoryStep record_check(const ComponentSnapshot* previous, ComponentStatus status,
                          std::chrono::milliseconds interval,
                          std::vector<State> ready_states = {State::up_to_date});

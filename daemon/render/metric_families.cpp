@@ -1,5 +1,6 @@
 #include "daemon/render/metric_families.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -57,6 +58,27 @@ MetricFamily status_family(const core::Snapshot& snapshot) {
       family.metric.push_back(sample(
           {{"component", component->status.component}, {"state", std::string(to_string(state))}},
           component->status.state == state ? 1 : 0, MetricType::Gauge));
+    }
+  }
+  return family;
+}
+
+MetricFamily script_warnings_family(const core::Snapshot& snapshot) {
+  MetricFamily family{
+      "alembic_script_warnings",
+      std::string("Details of the migration scripts only known when alembic imports them, by "
+                  "kind; they never change alembic_status.") +
+          age_hint,
+      MetricType::Gauge,
+      {}};
+  for (const auto& component : snapshot.components) {
+    const auto& warnings = component->status.script_warnings;
+    for (const auto kind : script_warning_kinds) {
+      const auto count = std::count_if(warnings.begin(), warnings.end(),
+                                       [kind](const ScriptProblem& w) { return w.kind == kind; });
+      family.metric.push_back(
+          sample({{"component", component->status.component}, {"kind", std::string(kind)}},
+                 static_cast<double>(count), MetricType::Gauge));
     }
   }
   return family;
@@ -160,6 +182,7 @@ std::vector<MetricFamily> metric_families(const core::Snapshot& snapshot) {
       snapshot, "alembic_script_errors",
       "Problems in the migration scripts (parse failures, cycles, duplicates, dangling parents).",
       [](const core::ComponentSnapshot& c) { return count(c.status.script_problems.size()); }));
+  families.push_back(script_warnings_family(snapshot));
   families.push_back(component_gauge(
       snapshot, "alembic_last_check_timestamp_seconds", "Unix time the last check ended.",
       [](const core::ComponentSnapshot& c) { return seconds_since_epoch(c.status.checked_at); }));

@@ -65,6 +65,9 @@ void write_component(JsonWriter& json, const ComponentStatus& status) {
   json.key("heads").value(static_cast<std::int64_t>(status.heads.size()));
   json.key("errors").begin_array();
   for (const auto& problem : status.script_problems) write_problem(json, problem);
+  json.end_array();
+  json.key("warnings").begin_array();
+  for (const auto& warning : status.script_warnings) write_problem(json, warning);
   json.end_array().end_object();
   json.key("migration");
   if (status.migration) {

@@ -105,6 +105,23 @@ std::string recommendation(const ComponentStatus& status, const StatusAdvice& ad
   return {};
 }
 
+/// Warnings never change the verdict above: one line says they exist, `--verbose` lists them.
+std::string warnings_note(const ComponentStatus& status, const TextOptions& options) {
+  const std::size_t count = status.script_warnings.size();
+  if (count == 0) return {};
+  std::string text = "Note: " + std::to_string(count) + (count == 1 ? " warning" : " warnings") +
+                     " about the migration scripts (values only known when alembic imports "
+                     "them); the status above does not depend on " +
+                     (count == 1 ? "it" : "them") +
+                     (options.verbose ? ":\n" : ". Run with --verbose to list them.\n");
+  if (options.verbose) {
+    for (const auto& warning : status.script_warnings) {
+      text += "  " + format_problem(warning) + '\n';
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string render_status_text(const ComponentStatus& status, const StatusAdvice& advice,
@@ -127,6 +144,7 @@ std::string render_status_text(const ComponentStatus& status, const StatusAdvice
       for (const auto& ref : status.pending_revisions) text += "  " + with_message(ref) + '\n';
     }
   }
+  text += warnings_note(status, options);
   const std::string advice_text = recommendation(status, advice);
   if (!advice_text.empty()) text += '\n' + advice_text;
   return text;

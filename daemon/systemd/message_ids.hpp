@@ -21,6 +21,8 @@ inline constexpr std::string_view state_script_error = "347c89138f754387a22d1b21
 inline constexpr std::string_view migration_started = "bd05e5bde6dc4fac9e9350e1962cfb6e";
 /// That session no longer holds the version table: its migration committed or rolled back.
 inline constexpr std::string_view migration_ended = "da845d2ee09a4f288c57ab16bcc46f54";
+/// The set of a component's script warnings (values only known at import time) changed.
+inline constexpr std::string_view script_warnings_changed = "2758281980fa47818616c11faae0ceab";
 
 /// SIGHUP: the new configuration is valid and in use.
 inline constexpr std::string_view config_reloaded = "76edd08467914bea8fb161e4d44af99b";

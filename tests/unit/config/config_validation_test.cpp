@@ -46,7 +46,7 @@ TEST_CASE("each bad fixture reports exactly its problems") {
        {"2:1: unknown key 'metrics_path' (expected one of: listen, interval, timeout, "
         "web_config_file, log, components)"}},
       {"bad-unknown-component-key.yaml",
-       {"3:5: component 'manager' needs 'alembic_ini' or 'script_location'",
+       {"3:5: component 'manager' needs 'alembic_ini', 'pyproject_toml' or 'script_location'",
         "4:5: unknown key 'alembic_init' (did you mean 'alembic_ini'?)"}},
       {"bad-wrong-type.yaml", {"4:18: 'alembic_ini' must be a string, not a list"}},
       {"bad-duration.yaml",
@@ -67,7 +67,13 @@ TEST_CASE("each bad fixture reports exactly its problems") {
        {"3:5: component 'manager' sets both 'alembic_ini' and 'script_location' (expected one "
         "of them)"}},
       {"bad-no-location.yaml",
-       {"3:5: component 'manager' needs 'alembic_ini' or 'script_location'"}},
+       {"3:5: component 'manager' needs 'alembic_ini', 'pyproject_toml' or 'script_location'"}},
+      {"bad-pyproject-and-script.yaml",
+       {"3:5: component 'manager' sets both 'pyproject_toml' and 'script_location' (expected one "
+        "of them)"}},
+      {"bad-pyproject-without-url.yaml",
+       {"3:5: component 'manager' uses 'pyproject_toml' without 'alembic_ini' and so needs "
+        "'database.url'"}},
       {"bad-component-name.yaml",
        {"3:11: invalid component name 'my manager' (expected letters, digits, '_', '.' and '-')"}},
       {"bad-unset-variable.yaml",

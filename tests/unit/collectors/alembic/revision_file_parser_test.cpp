@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -33,6 +34,12 @@ Revision revision_of(std::string_view text) {
 
 /// "line:col: message" for an error, otherwise what the parse is.
 std::string error_of(std::string_view text) { return describe(parse_revision_file(text)); }
+
+/// "line:col: message" of a value only known at import time, or "known" when it is not one.
+std::string at_import(const std::optional<Revision::ImportTimeValue>& value) {
+  if (!value) return "known";
+  return std::to_string(value->line) + ":" + std::to_string(value->column) + ": " + value->message;
+}
 
 bool not_a_revision(std::string_view text) {
   return std::holds_alternative<NotARevision>(parse_revision_file(text));
@@ -287,22 +294,33 @@ TEST_CASE("a def inside an if block is local, not conditional") {
   CHECK(revision.id == "r");
 }
 
-TEST_CASE("conditional module-level assignments are reported, not guessed") {
+TEST_CASE("revision and down_revision assigned in a block are errors: the graph is unknown") {
   CHECK(error_of("if True:\n    revision = 'a'\ndown_revision = None\n") ==
-        "2:5: revision: assigned inside `if`; only unconditional module-level assignments are "
-        "read");
+        "2:5: revision: only known at import time (`revision` is assigned inside `if` at line "
+        "2); the graph cannot be known without it");
   CHECK(error_of("try:\n    import x\nexcept ImportError:\n    down_revision = 'b'\n"
                  "revision = 'a'\n") ==
-        "4:5: down_revision: assigned inside `except`; only unconditional module-level "
-        "assignments are read");
-  CHECK(error_of("revision = 'a'\ndown_revision = None\nif x: branch_labels = 'b'\n") ==
-        "3:7: branch_labels: assigned inside `if`; only unconditional module-level assignments "
-        "are read");
-  CHECK(error_of("revision = 'a'\ndown_revision = None\nwhile x:\n    if y:\n        pass\n"
-                 "    else:\n        depends_on = 'c'\n") ==
-        "7:9: depends_on: assigned inside `while`; only unconditional module-level assignments "
-        "are read");
+        "4:5: down_revision: only known at import time (`down_revision` is assigned inside "
+        "`except` at line 4); the graph cannot be known without it");
   CHECK(not_a_revision("if x:\n    down_revision = 'b'\n"));
+}
+
+TEST_CASE("branch_labels and depends_on assigned in a block are warnings") {
+  const Revision labels =
+      revision_of("revision = 'a'\ndown_revision = None\nif x: branch_labels = 'b'\n");
+  CHECK(labels.branch_labels.empty());
+  CHECK(
+      at_import(labels.branch_labels_at_import) ==
+      "3:7: branch_labels of revision a is only known at import time (`branch_labels` is assigned "
+      "inside `if` at line 3); the revision is read without branch labels");
+  const Revision depends = revision_of(
+      "revision = 'a'\ndown_revision = None\ndepends_on = ['c']\nwhile x:\n    if y:\n"
+      "        pass\n    else:\n        depends_on = ['c', 'd']\n");
+  CHECK(depends.depends_on == Ids{"c"});
+  CHECK(
+      at_import(depends.depends_on_at_import) ==
+      "8:9: depends_on of revision a is only known at import time (`depends_on` is assigned inside "
+      "`while` at line 8); only the dependencies c are known statically");
 }
 
 TEST_CASE("odd but legal revision ids") {
@@ -323,7 +341,7 @@ TEST_CASE("empty strings are not revision ids") {
   CHECK(error_of("revision = ''\ndown_revision = None\n") ==
         "1:12: revision: expected a non-empty string");
   CHECK(error_of("revision = 'a'\ndown_revision = ('b', \"\")\n") ==
-        "2:23: down_revision: expected a non-empty string");
+        "2:17: down_revision: expected a non-empty string");
 }
 
 TEST_CASE("a revision without down_revision fails in alembic, so here too") {
@@ -334,17 +352,18 @@ TEST_CASE("a revision without down_revision fails in alembic, so here too") {
 
 TEST_CASE("values that are not literals of the allowed shapes") {
   CHECK(error_of("revision = make_id()\ndown_revision = None\n") ==
-        "1:12: revision: expected a string (found `make_id`)");
+        "1:12: revision: only known at import time (`make_id()`: `make_id` is not assigned "
+        "earlier in the file); the graph cannot be known without it");
   CHECK(error_of("revision = 'a'\ndown_revision = PARENT\n") ==
-        "2:17: down_revision: expected a string, None, or a tuple/list of strings (found "
-        "`PARENT`)");
+        "2:17: down_revision: only known at import time (`PARENT` is not assigned earlier in the "
+        "file); the graph cannot be known without it");
   CHECK(error_of("revision = f'{x}'\ndown_revision = None\n") ==
         "1:12: revision: expected a string (found an f-string)");
   CHECK(error_of("revision = b'abc'\ndown_revision = None\n") ==
         "1:12: revision: expected a string (found a bytes literal)");
   CHECK(error_of("revision = 1234\ndown_revision = None\n") ==
         "1:12: revision: expected a string (found `1234`)");
-  CHECK(error_of("revision = 'a' + 'b'\ndown_revision = None\n") ==
+  CHECK(error_of("revision = 'a' + ('b',)\ndown_revision = None\n") ==
         "1:16: revision: expected a string (found `+`)");
   CHECK(error_of("revision = 'a'.upper()\ndown_revision = None\n") ==
         "1:15: revision: expected a string (found `.`)");
@@ -360,8 +379,8 @@ TEST_CASE("values that are not literals of the allowed shapes") {
   CHECK(error_of("revision = 'a'\ndown_revision = [None]\n") ==
         "2:18: down_revision: expected a string, None, or a tuple/list of strings (found "
         "`None`)");
-  CHECK(error_of("revision = 'a'\ndown_revision = None\ndepends_on = {'b'}\n") ==
-        "3:14: depends_on: expected a string, None, or a tuple/list of strings (found `{`)");
+  CHECK(error_of("revision = 'a'\ndown_revision = {}\n") ==
+        "2:17: down_revision: expected a string, None, or a tuple/list of strings (found `{`)");
   CHECK(error_of("revision = 'a'\ndown_revision = 'b' if X else None\n") ==
         "2:21: down_revision: expected a string, None, or a tuple/list of strings (found `if`)");
   CHECK(error_of("revision = 'a'\ndown_revision = ;\n") ==
@@ -373,11 +392,13 @@ TEST_CASE("a bad value in a file without a revision assignment is not a revision
   CHECK(not_a_revision("down_revision = compute()\n"));
 }
 
-TEST_CASE("unpacking and augmented assignments are reported") {
+TEST_CASE("unpacking is not evaluated; `+=` is, as in Python") {
   CHECK(error_of("revision, down_revision = 'a', None\n") ==
-        "1:1: revision: assignment by unpacking is not supported (write `revision = ...`)");
-  CHECK(error_of("revision = 'a'\ndown_revision = None\nrevision += 'b'\n") ==
-        "3:10: revision: augmented assignment `+=` is not supported");
+        "1:1: revision: only known at import time (`revision` is bound by unpacking or a loop at "
+        "line 1); the graph cannot be known without it");
+  CHECK(revision_of("revision = 'a'\ndown_revision = None\nrevision += 'b'\n").id == "ab");
+  CHECK(error_of("revision = 'a'\ndown_revision = None\nrevision *= 2\n") ==
+        "3:10: revision: expected a string (found `*=`)");
 }
 
 TEST_CASE("tokenizer errors are reported with the place Python reports") {
@@ -419,7 +440,8 @@ TEST_CASE("CRLF line endings and a byte order mark") {
   CHECK(revision.message == "crlf message");
   CHECK(revision.create_date == "2021-05-06");
   CHECK(error_of("\xEF\xBB\xBFrevision = 'r'\r\ndown_revision = x\r\n") ==
-        "2:17: down_revision: expected a string, None, or a tuple/list of strings (found `x`)");
+        "2:17: down_revision: only known at import time (`x` is not assigned earlier in the file); "
+        "the graph cannot be known without it");
 }
 
 TEST_CASE("the docstring is the first statement, if it is made of str literals") {
@@ -519,6 +541,96 @@ TEST_CASE("fixture: unterminated docstring") {
 }
 
 TEST_CASE("fixture: helper module") { CHECK(not_a_revision(fixture("helper_not_a_revision.py"))); }
+
+TEST_CASE("issue 15: expand/contract labels imported from the application") {
+  const Revision revision = revision_of(
+      "from app.db.migration import CONTRACT_BRANCH\nimport app.db.migration as migration\n"
+      "revision = 'c1'\ndown_revision = 'c0'\nbranch_labels = (migration.CONTRACT_BRANCH,)\n"
+      "depends_on = None\n");
+  CHECK(revision.branch_labels.empty());
+  CHECK(revision.depends_on.empty());
+  CHECK(at_import(revision.branch_labels_at_import) ==
+        "5:18: branch_labels of revision c1 is only known at import time "
+        "(`migration.CONTRACT_BRANCH`: `migration` is imported at line 2); the revision is read "
+        "without branch labels");
+  CHECK_FALSE(revision.depends_on_at_import);
+}
+
+TEST_CASE("issue 15: a falsy depends_on is none (Revision.dependencies is then falsy)") {
+  for (const std::string_view value : {"''", "None", "()", "[]", "('',)", "['']"}) {
+    CAPTURE(value);
+    const Revision revision = revision_of(
+        "revision = 'a'\ndown_revision = 'b'\ndepends_on = " + std::string(value) + "\n");
+    CHECK(revision.depends_on.empty());
+    CHECK_FALSE(revision.depends_on_at_import);
+  }
+  // On a base revision "" is not None, which Revision._is_real_base asks: alembic fails.
+  CHECK(error_of("revision = 'a'\ndown_revision = None\ndepends_on = ''\n") ==
+        "3:14: depends_on: an empty string on a base revision makes alembic fail "
+        "(DependencyCycleDetected); write `depends_on = None`");
+  CHECK(revision_of("revision = 'a'\ndown_revision = None\ndepends_on = []\n").depends_on.empty());
+  // Two items: alembic looks "" up as a revision and fails, so the graph reports it dangling.
+  CHECK(revision_of("revision = 'a'\ndown_revision = 'c'\ndepends_on = ('', 'b')\n").depends_on ==
+        Ids{"", "b"});
+}
+
+TEST_CASE("issue 15: str or tuple, as util.to_tuple makes them") {
+  const Revision text =
+      revision_of("revision = 'a'\ndown_revision = 'b'\nbranch_labels = 'x'\ndepends_on = 'c'\n");
+  CHECK(text.down_revisions == Ids{"b"});
+  CHECK(text.branch_labels == Ids{"x"});
+  CHECK(text.depends_on == Ids{"c"});
+  const Revision sets = revision_of(
+      "revision = 'a'\ndown_revision = ['b']\nbranch_labels = {'x', 'y', 'x'}\n"
+      "depends_on = ('c', 'd')\n");
+  CHECK(sets.branch_labels == Ids{"x", "y"});
+  CHECK(sets.depends_on == Ids{"c", "d"});
+}
+
+TEST_CASE("issue 15: depends_on built at module level, partly in try/except ImportError") {
+  const Revision revision = revision_of(R"PY(
+resolved_depends_on = ["0a1b2c3d4e5f"]
+try:
+    import invenio_communities
+
+    resolved_depends_on += ["37b21951084c"]
+except ImportError:
+    pass
+
+revision = "f2522cdd5fcd"
+down_revision = "eb9743315a9d"
+branch_labels = ()
+depends_on = resolved_depends_on
+)PY");
+  CHECK(revision.depends_on == Ids{"0a1b2c3d4e5f"});
+  CHECK(revision.branch_labels.empty());
+  CHECK_FALSE(revision.branch_labels_at_import);
+  CHECK(at_import(revision.depends_on_at_import) ==
+        "13:14: depends_on of revision f2522cdd5fcd is only known at import time "
+        "(`resolved_depends_on` is assigned inside `try` at line 6); only the dependencies "
+        "0a1b2c3d4e5f are known statically");
+}
+
+TEST_CASE("issue 15: names, `+` and annotations in the typed template") {
+  const Revision revision = revision_of(
+      "BASE: str = 'b'\nLABELS = ('x',)\nrevision: str = 'a'\n"
+      "down_revision: Union[str, Sequence[str], None] = (BASE, 'c')\n"
+      "branch_labels: Union[str, Sequence[str], None] = LABELS + ('y',)\n"
+      "depends_on = ['d']\ndepends_on += ['e']\n");
+  CHECK(revision.down_revisions == Ids{"b", "c"});
+  CHECK(revision.branch_labels == Ids{"x", "y"});
+  CHECK(revision.depends_on == Ids{"d", "e"});
+  CHECK(revision.lines.depends_on == 7);
+}
+
+TEST_CASE("issue 15: a def or class name is only known at import time") {
+  const Revision revision = revision_of(
+      "def labels():\n    return ('x',)\nrevision = 'a'\ndown_revision = None\n"
+      "branch_labels = labels()\n");
+  CHECK(at_import(revision.branch_labels_at_import) ==
+        "5:17: branch_labels of revision a is only known at import time (`labels()`: `labels` is a "
+        "`def` at line 1); the revision is read without branch labels");
+}
 
 }  // namespace
 }  // namespace alembic_exporter::alembic

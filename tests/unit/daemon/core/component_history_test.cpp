@@ -60,6 +60,23 @@ TEST_CASE("failed checks count by reason and keep the last success time") {
   CHECK(broken.snapshot->state_changes == 2);
 }
 
+TEST_CASE("issue 15: a changed set of script warnings is reported, an unchanged one is not") {
+  ComponentStatus warned = checked(State::up_to_date);
+  warned.script_warnings = {{"dynamic_branch_labels", "versions/c1.py", 5, 18, "labels"}};
+  const auto first = record_check(nullptr, warned, milliseconds(1));
+  CHECK(first.warnings_changed);
+  CHECK_FALSE(record_check(nullptr, checked(State::up_to_date), milliseconds(1)).warnings_changed);
+  const auto same = record_check(first.snapshot.get(), warned, milliseconds(1));
+  CHECK_FALSE(same.warnings_changed);
+  CHECK_FALSE(same.transition.has_value());
+  warned.script_warnings.front().line = 6;
+  CHECK(record_check(same.snapshot.get(), warned, milliseconds(1)).warnings_changed);
+  const auto cleared =
+      record_check(same.snapshot.get(), checked(State::up_to_date), milliseconds(1));
+  CHECK(cleared.warnings_changed);
+  CHECK_FALSE(cleared.transition.has_value());  // warnings never change the state
+}
+
 }  // namespace
 TEST_CASE("state_since is the first check that found the state, kept while it holds") {
   auto first = record_check(nullptr, checked(State::behind, {}, true, 1000), milliseconds(1));

@@ -41,6 +41,8 @@ core::Snapshot fixture_snapshot() {
   behind.script_revisions = 120;
   behind.migration =
       MigrationInProgress{4242, system_clock::time_point(milliseconds(1763999700500)), "alembic"};
+  behind.script_warnings = {{"dynamic_branch_labels", "versions/c1.py", 5, 18, "labels"},
+                            {"dynamic_branch_labels", "versions/c2.py", 5, 18, "labels"}};
   auto manager = component(behind);
 
   ComponentStatus diverged;

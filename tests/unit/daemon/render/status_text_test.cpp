@@ -185,5 +185,28 @@ TEST_CASE("a running migration adds one line after the status") {
         "Run alembic -c alembic.ini upgrade heads to apply pending migrations.\n");
 }
 
+TEST_CASE("warnings: one Note line; --verbose lists them; the verdict is unchanged") {
+  auto value = status(State::up_to_date);
+  value.current = {current};
+  value.heads = {current};
+  value.pending = 0;
+  const std::string without = render(value);
+  value.script_warnings = {{"dynamic_branch_labels", "versions/c1.py", 5, 18,
+                            "branch_labels of revision c1 is only known at import time"},
+                           {"dynamic_depends_on", "versions/e1.py", 9, 14,
+                            "depends_on of revision e1 is only known at import time"}};
+  CHECK(render(value) == without +
+                             "Note: 2 warnings about the migration scripts (values only known "
+                             "when alembic imports them); the status above does not depend on "
+                             "them. Run with --verbose to list them.\n");
+  CHECK(render(value, {.verbose = true})
+            .ends_with(
+                "the status above does not depend on them:\n"
+                "  versions/c1.py:5:18: branch_labels of revision c1 is only known at import time\n"
+                "  versions/e1.py:9:14: depends_on of revision e1 is only known at import time\n"));
+  value.script_warnings.pop_back();
+  CHECK(render(value).find("Note: 1 warning about") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace alembic_exporter::render
