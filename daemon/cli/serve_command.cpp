@@ -79,7 +79,7 @@ int run_serve_command(std::span<const std::string_view> options, std::ostream& e
     app.run();
   } catch (const std::runtime_error& error) {
     logger.log(systemd::LogLevel::error, {}, error.what());
-    return 1;
+    return core::to_int(core::ExitCode::unavailable);
   }
   return core::to_int(core::ExitCode::ok);
 }
