@@ -72,8 +72,6 @@ std::variant<std::unique_ptr<Collector>, std::string> make_collector(
   return std::make_unique<AlembicCollector>(io, std::move(collector));
 }
 
-void await_cancellations(std::chrono::milliseconds budget) {
-  postgres::await_cancel_requests(budget);
-}
+void await_cancellations() { postgres::await_cancel_requests(); }
 
 }  // namespace alembic_exporter

@@ -14,7 +14,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // Bytes of non-ASCII code points count as identifier characters: Python allows most of them in
 // identifiers; checking which would need Unicode tables, and a wrong guess can only hide a syntax
 // error. A table because identifiers are most of the bytes of a revision file.
-constexpr std::array<bool, 256> kIdentifierChars = [] {
+constexpr std::array<bool, 256> identifier_chars = [] {
   std::array<bool, 256> table{};
   for (int c = 0; c < 256; ++c) {
     table[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -23,7 +23,7 @@ constexpr std::array<bool, 256> kIdentifierChars = [] {
   return table;
 }();
 
-bool is_identifier_char(char c) { return kIdentifierChars[static_cast<unsigned char>(c)]; }
+bool is_identifier_char(char c) { return identifier_chars[static_cast<unsigned char>(c)]; }
 
 bool is_identifier_start(char c) { return is_identifier_char(c) && !is_digit(c); }
 
@@ -48,13 +48,13 @@ int column_between(const char* begin, const char* end) {
 }
 
 // The bytes a string literal's scan must look at; any other byte is part of the literal.
-constexpr std::array<bool, 256> kStringSpecialChars = [] {
+constexpr std::array<bool, 256> string_special_chars = [] {
   std::array<bool, 256> table{};
   for (const char c : std::string_view("\\'\"\n\r{")) table[static_cast<unsigned char>(c)] = true;
   return table;
 }();
 
-bool is_string_special(char c) { return kStringSpecialChars[static_cast<unsigned char>(c)]; }
+bool is_string_special(char c) { return string_special_chars[static_cast<unsigned char>(c)]; }
 
 bool is_triple_quote(std::string_view text, std::size_t offset, char quote) {
   return offset + 2 < text.size() && text[offset] == quote && text[offset + 1] == quote &&
@@ -86,24 +86,25 @@ bool has_prefix_letter(std::string_view prefix, char letter) {
 
 char closing_of(char open) { return open == '(' ? ')' : open == '[' ? ']' : '}'; }
 
-constexpr std::array<std::string_view, 5> kThreeCharOperators = {"**=", "//=", ">>=", "<<=", "..."};
-constexpr std::array<std::string_view, 19> kTwoCharOperators = {
+constexpr std::array<std::string_view, 5> three_char_operators = {
+    "**=", "//=", ">>=", "<<=", "..."};
+constexpr std::array<std::string_view, 19> two_char_operators = {
     "->", ":=", "==", "!=", "<=", ">=", "**", "//", "<<", ">>",
     "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="};
-constexpr std::string_view kOneCharOperators = "+-*/%@&|^~<>=.,:;";
+constexpr std::string_view one_char_operators = "+-*/%@&|^~<>=.,:;";
 
 std::size_t operator_length(std::string_view rest) {
   // Every operator longer than one character has one of these second characters.
   if (rest.size() < 2 || std::string_view("=*/<>.").find(rest[1]) == npos) {
-    return kOneCharOperators.find(rest[0]) != npos ? 1 : 0;
+    return one_char_operators.find(rest[0]) != npos ? 1 : 0;
   }
-  for (const auto op : kThreeCharOperators) {
+  for (const auto op : three_char_operators) {
     if (rest.starts_with(op)) return 3;
   }
-  for (const auto op : kTwoCharOperators) {
+  for (const auto op : two_char_operators) {
     if (rest.starts_with(op)) return 2;
   }
-  return kOneCharOperators.find(rest[0]) != npos ? 1 : 0;
+  return one_char_operators.find(rest[0]) != npos ? 1 : 0;
 }
 
 std::string invalid_character_message(char c) {
@@ -204,7 +205,7 @@ Token PythonTokenizer::indentation() {
     }
     at_line_begin_ = false;
     if (width > indents_[indent_depth_]) {
-      if (indent_depth_ + 1 == kMaxIndentDepth) {
+      if (indent_depth_ + 1 == max_indent_depth) {
         return fail(line_, column_at(p), "too many levels of indentation");
       }
       indents_[++indent_depth_] = width;
@@ -319,7 +320,7 @@ Token PythonTokenizer::scan() {
       return make(TokenKind::string, p, end, line, line_begin);
     }
     if (c == '(' || c == '[' || c == '{') {
-      if (bracket_depth_ == kMaxBracketDepth) {
+      if (bracket_depth_ == max_bracket_depth) {
         return fail(line, column_at(p), "too many nested parentheses");
       }
       brackets_[bracket_depth_++] = {c, line, line_begin, p};

@@ -90,11 +90,11 @@ class PythonTokenizer {
   bool logical_line_open_ = false;  ///< a token was emitted since the last newline token
   int pending_dedents_ = 0;
   // CPython's limits (MAXINDENT, MAXLEVEL); fixed arrays spare two allocations per file.
-  static constexpr int kMaxIndentDepth = 100;
-  static constexpr int kMaxBracketDepth = 200;
-  std::array<int, kMaxIndentDepth> indents_{};  ///< indents_[0] is the module level, 0
+  static constexpr int max_indent_depth = 100;
+  static constexpr int max_bracket_depth = 200;
+  std::array<int, max_indent_depth> indents_{};  ///< indents_[0] is the module level, 0
   int indent_depth_ = 0;
-  std::array<Bracket, kMaxBracketDepth> brackets_;
+  std::array<Bracket, max_bracket_depth> brackets_;
   int bracket_depth_ = 0;
   bool finished_ = false;
   Token last_{TokenKind::endmarker, 1, {}, nullptr};

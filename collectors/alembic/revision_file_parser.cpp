@@ -14,15 +14,15 @@ namespace alembic_exporter::alembic {
 namespace {
 
 enum class Field { revision, down_revision, branch_labels, depends_on };
-constexpr std::array<std::string_view, 4> kFieldNames = {"revision", "down_revision",
+constexpr std::array<std::string_view, 4> field_names = {"revision", "down_revision",
                                                          "branch_labels", "depends_on"};
 
-std::string_view name_of(Field field) { return kFieldNames[static_cast<std::size_t>(field)]; }
+std::string_view name_of(Field field) { return field_names[static_cast<std::size_t>(field)]; }
 
 std::optional<Field> field_named(const Token& token) {
   if (token.kind != TokenKind::name) return std::nullopt;
-  for (std::size_t i = 0; i < kFieldNames.size(); ++i) {
-    if (token.text == kFieldNames[i]) return static_cast<Field>(i);
+  for (std::size_t i = 0; i < field_names.size(); ++i) {
+    if (token.text == field_names[i]) return static_cast<Field>(i);
   }
   return std::nullopt;
 }
@@ -193,9 +193,9 @@ std::string describe(const Token& token) {
     if (literal.formatted) return "an f-string";
     if (literal.bytes) return "a bytes literal";
   }
-  constexpr std::size_t kMaxShown = 40;
-  std::string shown(token.text.substr(0, kMaxShown));
-  if (token.text.size() > kMaxShown) shown += "...";
+  constexpr std::size_t max_shown = 40;
+  std::string shown(token.text.substr(0, max_shown));
+  if (token.text.size() > max_shown) shown += "...";
   return "`" + shown + "`";
 }
 
@@ -204,8 +204,8 @@ std::string describe(const Token& token) {
 class RevisionFileReader {
  public:
   explicit RevisionFileReader(std::string_view text) : tokenizer_(text) {
-    constexpr std::size_t kLongLogicalLine = 64;  // tokens; a longer line reallocates, rarely
-    line_.reserve(kLongLogicalLine);
+    constexpr std::size_t long_logical_line = 64;  // tokens; a longer line reallocates, rarely
+    line_.reserve(long_logical_line);
   }
 
   RevisionFileParse read() {
@@ -329,9 +329,9 @@ class RevisionFileReader {
       const std::string_view line = strip(rest.substr(0, line_end));
       rest = line_end == std::string_view::npos ? std::string_view{} : rest.substr(line_end + 1);
       if (message_.empty()) message_ = line;
-      constexpr std::string_view kCreateDate = "Create Date:";
-      if (create_date_.empty() && line.starts_with(kCreateDate)) {
-        create_date_ = strip(line.substr(kCreateDate.size()));
+      constexpr std::string_view create_date_prefix = "Create Date:";
+      if (create_date_.empty() && line.starts_with(create_date_prefix)) {
+        create_date_ = strip(line.substr(create_date_prefix.size()));
       }
     }
   }

@@ -99,9 +99,9 @@ FailureReason reason_for_connection_message(std::string_view message) {
 
 std::string_view libpq_text_in_message(std::string_view message) {
   const std::string_view line = first_line(message);
-  constexpr std::string_view kFailed = " failed: ";
-  const std::size_t at = line.rfind(kFailed);
-  return at == std::string_view::npos ? line : line.substr(at + kFailed.size());
+  constexpr std::string_view failed_infix = " failed: ";
+  const std::size_t at = line.rfind(failed_infix);
+  return at == std::string_view::npos ? line : line.substr(at + failed_infix.size());
 }
 
 std::string format_endpoint(std::string_view host, std::string_view port) {

@@ -1,4 +1,4 @@
-#include "daemon/systemd/status_summary.hpp"
+#include "daemon/systemd/notify_status_line.hpp"
 
 #include <map>
 
@@ -27,7 +27,7 @@ std::string_view phrase(State state) {
 
 }  // namespace
 
-std::string status_summary(const core::Snapshot& snapshot, std::size_t configured_components) {
+std::string notify_status_line(const core::Snapshot& snapshot, std::size_t configured_components) {
   std::map<State, std::size_t> counts;
   for (const auto& component : snapshot.components) ++counts[component->status.state];
   std::string summary = std::to_string(configured_components) +
