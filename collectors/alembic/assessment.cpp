@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "collectors/enum_table.hpp"
+
 namespace alembic_exporter::alembic {
 namespace {
 
@@ -20,6 +22,16 @@ std::vector<RevisionRef> references(const RevisionGraph* graph,
   return refs;
 }
 
+constexpr EnumTable<ScriptFinding::Kind, std::string_view, 7> finding_kind_names = {{
+    {ScriptFinding::Kind::parse_error, "parse_error"},
+    {ScriptFinding::Kind::unreadable_file, "unreadable_file"},
+    {ScriptFinding::Kind::duplicate_revision, "duplicate_revision"},
+    {ScriptFinding::Kind::dangling_reference, "dangling_reference"},
+    {ScriptFinding::Kind::cycle, "cycle"},
+    {ScriptFinding::Kind::duplicate_branch_label, "duplicate_branch_label"},
+    {ScriptFinding::Kind::missing_directory, "missing_directory"},
+}};
+
 ScriptProblem to_problem(const ScriptFinding& finding) {
   return {to_string(finding.kind), finding.path, finding.line, finding.column, finding.message};
 }
@@ -27,23 +39,7 @@ ScriptProblem to_problem(const ScriptFinding& finding) {
 }  // namespace
 
 std::string to_string(ScriptFinding::Kind kind) {
-  switch (kind) {
-    case ScriptFinding::Kind::parse_error:
-      return "parse_error";
-    case ScriptFinding::Kind::unreadable_file:
-      return "unreadable_file";
-    case ScriptFinding::Kind::duplicate_revision:
-      return "duplicate_revision";
-    case ScriptFinding::Kind::dangling_reference:
-      return "dangling_reference";
-    case ScriptFinding::Kind::cycle:
-      return "cycle";
-    case ScriptFinding::Kind::duplicate_branch_label:
-      return "duplicate_branch_label";
-    case ScriptFinding::Kind::missing_directory:
-      return "missing_directory";
-  }
-  return "unknown";
+  return std::string(value_of(finding_kind_names, kind, std::string_view("unknown")));
 }
 
 ComponentStatus assess(const RevisionGraph* graph, std::span<const ScriptFinding> findings,
