@@ -288,10 +288,7 @@ ScriptDirectoryScan ScriptDirectory::scan() {
   if (last_scan_.graph != nullptr && scans_since_full_check_ + 1 < full_check_interval &&
       unchanged_since_last_scan()) {
     ++scans_since_full_check_;
-    ScriptDirectoryScan unchanged = last_scan_;
-    unchanged.files_parsed = 0;
-    unchanged.files_checked = 0;
-    return unchanged;
+    return unchanged_scan(0);
   }
   scans_since_full_check_ = 0;
   watch_.restart();  // before listing: a change during the listing is an event
@@ -303,13 +300,24 @@ ScriptDirectoryScan ScriptDirectory::scan() {
   Listing listing = list(work, watch_);
   watch_.prune();
   if (last_scan_.graph != nullptr && listing == last_listing_) {
-    ScriptDirectoryScan unchanged = last_scan_;
-    unchanged.files_parsed = 0;
-    unchanged.files_checked = listing.files.size();
+    ScriptDirectoryScan unchanged = unchanged_scan(listing.files.size());
     last_listing_ = std::move(listing);
     return unchanged;
   }
+  ScriptDirectoryScan result = parse_listing(listing, work);
+  last_listing_ = std::move(listing);
+  last_scan_ = result;
+  return result;
+}
 
+ScriptDirectoryScan ScriptDirectory::unchanged_scan(std::size_t files_checked) const {
+  ScriptDirectoryScan unchanged = last_scan_;
+  unchanged.files_parsed = 0;
+  unchanged.files_checked = files_checked;
+  return unchanged;
+}
+
+ScriptDirectoryScan ScriptDirectory::parse_listing(const Listing& listing, ListingWork& work) {
   ScriptDirectoryScan result;
   result.files_checked = listing.files.size();
   std::unordered_map<std::string, CachedFile> cache;
@@ -317,28 +325,7 @@ ScriptDirectoryScan ScriptDirectory::scan() {
   std::vector<Revision> revisions;
   revisions.reserve(listing.files.size());
   for (const auto& file : listing.files) {
-    CachedFile entry{file.stamp, std::size_t{0}};
-    const auto cached = cache_.find(file.path);
-    if (cached == cache_.end() || !(cached->second.stamp == file.stamp)) {
-      if (file.outcome == not_read) {
-        const int error = read_file(directory_of(file, work.directories), name_of(file),
-                                    file.stamp.size, work.text);
-        work.outcomes.push_back(error == 0 ? read_revision_text(file.path, work.text)
-                                           : unreadable_file(file.path, error));
-      }
-      FileOutcome& outcome =
-          file.outcome == not_read ? work.outcomes.back() : work.outcomes[file.outcome];
-      ++result.files_parsed;
-      if (auto* revision = std::get_if<Revision>(&outcome)) {
-        revisions.push_back(std::move(*revision));
-      } else {
-        entry.outcome = std::move(std::get<ScriptFinding>(outcome));
-      }
-    } else if (const auto* index = std::get_if<std::size_t>(&cached->second.outcome)) {
-      revisions.push_back(last_scan_.graph->revisions()[*index]);
-    } else {
-      entry.outcome = std::move(cached->second.outcome);
-    }
+    CachedFile entry = take_file(file, work, revisions, result.files_parsed);
     if (const auto* finding = std::get_if<ScriptFinding>(&entry.outcome)) {
       result.findings.push_back(*finding);
     } else {
@@ -355,11 +342,36 @@ ScriptDirectoryScan ScriptDirectory::scan() {
            std::tie(b.path, b.line, b.column, b.message);
   });
   result.graph = std::move(graph);
-
   cache_ = std::move(cache);
-  last_listing_ = std::move(listing);
-  last_scan_ = result;
   return result;
+}
+
+ScriptDirectory::CachedFile ScriptDirectory::take_file(const ListedFile& file, ListingWork& work,
+                                                       std::vector<Revision>& revisions,
+                                                       std::size_t& files_parsed) {
+  CachedFile entry{file.stamp, std::size_t{0}};
+  const auto cached = cache_.find(file.path);
+  if (cached == cache_.end() || !(cached->second.stamp == file.stamp)) {
+    if (file.outcome == not_read) {
+      const int error = read_file(directory_of(file, work.directories), name_of(file),
+                                  file.stamp.size, work.text);
+      work.outcomes.push_back(error == 0 ? read_revision_text(file.path, work.text)
+                                         : unreadable_file(file.path, error));
+    }
+    FileOutcome& outcome =
+        file.outcome == not_read ? work.outcomes.back() : work.outcomes[file.outcome];
+    ++files_parsed;
+    if (auto* revision = std::get_if<Revision>(&outcome)) {
+      revisions.push_back(std::move(*revision));
+    } else {
+      entry.outcome = std::move(std::get<ScriptFinding>(outcome));
+    }
+  } else if (const auto* index = std::get_if<std::size_t>(&cached->second.outcome)) {
+    revisions.push_back(last_scan_.graph->revisions()[*index]);
+  } else {
+    entry.outcome = std::move(cached->second.outcome);
+  }
+  return entry;
 }
 
 }  // namespace alembic_exporter::alembic

@@ -129,6 +129,14 @@ class ScriptDirectory {
   static const char* name_of(const ListedFile& file);
   /// True when the watches saw nothing and every location is still the directory watched.
   bool unchanged_since_last_scan();
+  /// The last scan again, nothing parsed.
+  ScriptDirectoryScan unchanged_scan(std::size_t files_checked) const;
+  /// The graph and findings of `listing`; replaces the cache with its files.
+  ScriptDirectoryScan parse_listing(const Listing& listing, ListingWork& work);
+  /// One listed file: read and parsed when it is new or changed, else taken from the cache.
+  /// Its revision, if any, is appended to `revisions`.
+  CachedFile take_file(const ListedFile& file, ListingWork& work, std::vector<Revision>& revisions,
+                       std::size_t& files_parsed);
 
   std::vector<std::string> version_locations_;
   bool recursive_;
