@@ -107,6 +107,70 @@ std::optional<bool> boolean(std::string value) {
   return {};
 }
 
+/// Resolves the locations of a section: a directory, or a `package.module:dir` resource.
+class LocationResolver {
+ public:
+  LocationResolver(const OptionReader& read, std::string_view ini_directory,
+                   const PackageDirectory& package_dir)
+      : read_(read), ini_directory_(ini_directory), package_dir_(package_dir) {}
+
+  // Relative paths are relative to the current directory in alembic; they are resolved against
+  // the ini's directory instead (a choice of ours) so that the result does not depend on where
+  // the exporter runs.
+  std::variant<std::string, IniError> operator()(std::string_view key,
+                                                 std::string_view location) const {
+    if (location.empty()) return read_.value_error(key, std::string(key) + " is empty");
+    const auto package = package_location(location);
+    if (!package) return normalized(fs::path(ini_directory_) / location);
+    if (auto found = package_dir_(package->package, package->dir)) return normalized(*found);
+    return read_.value_error(key, "no directory for '" + std::string(location) + "' (expected " +
+                                      package_relative_path(package->package, package->dir) +
+                                      " under a source root)");
+  }
+
+ private:
+  const OptionReader& read_;
+  std::string_view ini_directory_;
+  const PackageDirectory& package_dir_;
+};
+
+/// `version_locations`, split and resolved; `<script_location>/versions` when it is unset or
+/// empty, as in alembic.
+std::variant<std::vector<std::string>, IniError> version_locations(
+    const std::optional<std::string>& locations, const std::optional<std::string>& separator,
+    const OptionReader& read, const LocationResolver& resolve, const std::string& script_location) {
+  std::vector<std::string> resolved;
+  if (locations && !locations->empty()) {
+    const auto pieces = split_locations(*locations, separator);
+    if (!pieces) {
+      return read.value_error("version_path_separator",
+                              "'" + *separator +
+                                  "' is not a version_path_separator (expected 'space', "
+                                  "'newline', 'os', ':', ';' or ',')");
+    }
+    for (const auto& piece : *pieces) {
+      auto location = resolve("version_locations", piece);
+      if (auto* error = std::get_if<IniError>(&location)) return *error;
+      resolved.push_back(std::get<std::string>(std::move(location)));
+    }
+  }
+  if (resolved.empty()) resolved.push_back(normalized(fs::path(script_location) / "versions"));
+  return resolved;
+}
+
+/// `recursive_version_locations`, false when unset.
+std::variant<bool, IniError> recursive_version_locations(
+    const std::optional<std::string>& recursive, const OptionReader& read) {
+  if (!recursive) return false;
+  const auto value = boolean(*recursive);
+  if (!value) {
+    return read.value_error(
+        "recursive_version_locations",
+        "'" + *recursive + "' is not a boolean (expected true/false, yes/no, on/off or 1/0)");
+  }
+  return *value;
+}
+
 }  // namespace
 
 std::variant<AlembicSettings, IniError> read_alembic_settings(const IniFile& file,
@@ -135,53 +199,18 @@ std::variant<AlembicSettings, IniError> read_alembic_settings(const IniFile& fil
                         " has no script_location (expected e.g. "
                         "'script_location = %(here)s/migrations')"};
   }
-  // Relative paths are relative to the current directory in alembic; we resolve them against
-  // the ini's directory instead (the product spec's choice) so the result does not depend on
-  // where the exporter runs.
-  const auto resolve = [&](std::string_view key,
-                           std::string_view location) -> std::variant<std::string, IniError> {
-    if (location.empty()) return read.value_error(key, std::string(key) + " is empty");
-    const auto package = package_location(location);
-    if (!package) return normalized(fs::path(ini_directory) / location);
-    if (auto found = package_dir(package->package, package->dir)) return normalized(*found);
-    return read.value_error(key, "no directory for '" + std::string(location) + "' (expected " +
-                                     package_relative_path(package->package, package->dir) +
-                                     " under a source root)");
-  };
+  const LocationResolver resolve(read, ini_directory, package_dir);
   auto script_directory = resolve("script_location", *script_location);
   if (auto* error = std::get_if<IniError>(&script_directory)) return *error;
   settings.script_location = std::get<std::string>(std::move(script_directory));
 
-  if (locations && !locations->empty()) {
-    const auto pieces = split_locations(*locations, separator);
-    if (!pieces) {
-      return read.value_error("version_path_separator",
-                              "'" + *separator +
-                                  "' is not a version_path_separator (expected 'space', "
-                                  "'newline', 'os', ':', ';' or ',')");
-    }
-    for (const auto& piece : *pieces) {
-      auto location = resolve("version_locations", piece);
-      if (auto* error = std::get_if<IniError>(&location)) return *error;
-      settings.version_locations.push_back(std::get<std::string>(std::move(location)));
-    }
-  }
-  // alembic falls back to <script_location>/versions when the list is empty, too.
-  if (settings.version_locations.empty()) {
-    settings.version_locations.push_back(
-        normalized(fs::path(settings.script_location) / "versions"));
-  }
+  auto resolved = version_locations(locations, separator, read, resolve, settings.script_location);
+  if (auto* error = std::get_if<IniError>(&resolved)) return *error;
+  settings.version_locations = std::get<std::vector<std::string>>(std::move(resolved));
 
-  if (recursive) {
-    const auto value = boolean(*recursive);
-    if (!value) {
-      return read.value_error("recursive_version_locations",
-                              "'" + *recursive +
-                                  "' is not a boolean (expected true/false, yes/no, on/off or "
-                                  "1/0)");
-    }
-    settings.recursive_version_locations = *value;
-  }
+  const auto recursive_value = recursive_version_locations(recursive, read);
+  if (const auto* error = std::get_if<IniError>(&recursive_value)) return *error;
+  settings.recursive_version_locations = std::get<bool>(recursive_value);
   return settings;
 }
 
