@@ -36,6 +36,42 @@ ScriptProblem to_problem(const ScriptFinding& finding) {
   return {to_string(finding.kind), finding.path, finding.line, finding.column, finding.message};
 }
 
+/// Fills `current`, and `pending` where it is defined; returns whether the database holds a
+/// revision the scripts do not know (then `detail` names it).
+bool compare_with_database(const RevisionGraph* graph, bool scripts_broken,
+                           const VersionTableContents& contents, ComponentStatus& status) {
+  std::vector<std::string> current = contents.revisions;
+  std::sort(current.begin(), current.end());
+  current.erase(std::unique(current.begin(), current.end()), current.end());
+  status.current = references(graph, current);
+  if (scripts_broken) return false;
+  const UpgradePlan plan = graph->plan_upgrade(current);
+  if (!plan.unknown_revisions.empty()) {
+    status.detail =
+        "Database revision " + plan.unknown_revisions.front() + " is not in the migration scripts.";
+    return true;
+  }
+  status.pending = plan.pending.size();
+  status.pending_revisions = references(graph, plan.pending);
+  return false;
+}
+
+/// The state when the scripts and the database were both read, by the precedence of
+/// docs/CONTRACT.md "States"; sets `reason` where the state has one.
+State state_of_readable(ComponentStatus& status, const VersionTableContents& contents,
+                        bool unknown_revision) {
+  if (status.heads.size() > status.expected_heads) return State::diverged;
+  if (unknown_revision) {
+    status.reason = "unknown_revision";
+    return State::unknown_revision;
+  }
+  if (contents.table_missing || contents.revisions.empty()) {
+    status.reason = contents.table_missing ? "table_missing" : "empty_table";
+    return State::no_revision;
+  }
+  return status.pending.value_or(0) > 0 ? State::behind : State::up_to_date;
+}
+
 }  // namespace
 
 std::string to_string(ScriptFinding::Kind kind) {
@@ -52,50 +88,22 @@ ComponentStatus assess(const RevisionGraph* graph, std::span<const ScriptFinding
     status.script_revisions = graph->revisions().size();
     status.heads = references(graph, graph->heads());
   }
-
-  const auto* failure = std::get_if<DatabaseFailure>(&reading);
   const auto* contents = std::get_if<VersionTableContents>(&reading);
   status.database_read = contents != nullptr;
+  const bool scripts_broken = graph == nullptr || !findings.empty();
+  const bool unknown_revision =
+      contents != nullptr && compare_with_database(graph, scripts_broken, *contents, status);
 
-  bool unknown_revision = false;
-  if (contents != nullptr) {
-    std::vector<std::string> current = contents->revisions;
-    std::sort(current.begin(), current.end());
-    current.erase(std::unique(current.begin(), current.end()), current.end());
-    status.current = references(graph, current);
-    if (graph != nullptr && findings.empty()) {
-      const UpgradePlan plan = graph->plan_upgrade(current);
-      unknown_revision = !plan.unknown_revisions.empty();
-      if (unknown_revision) {
-        status.detail = "Database revision " + plan.unknown_revisions.front() +
-                        " is not in the migration scripts.";
-      } else {
-        status.pending = plan.pending.size();
-        status.pending_revisions = references(graph, plan.pending);
-      }
-    }
-  }
-
-  if (graph == nullptr || !findings.empty()) {
+  if (scripts_broken) {
     status.state = State::script_error;
     status.reason = findings.empty() ? "script_error" : to_string(findings.front().kind);
     if (!findings.empty()) status.detail = format_problem(status.script_problems.front());
-  } else if (failure != nullptr) {
+  } else if (const auto* failure = std::get_if<DatabaseFailure>(&reading)) {
     status.state = State::unreachable;
     status.reason = failure->reason;
     status.detail = failure->detail;
-  } else if (status.heads.size() > expected_heads) {
-    status.state = State::diverged;
-  } else if (unknown_revision) {
-    status.state = State::unknown_revision;
-    status.reason = "unknown_revision";
-  } else if (contents->table_missing || contents->revisions.empty()) {
-    status.state = State::no_revision;
-    status.reason = contents->table_missing ? "table_missing" : "empty_table";
-  } else if (status.pending.value_or(0) > 0) {
-    status.state = State::behind;
   } else {
-    status.state = State::up_to_date;
+    status.state = state_of_readable(status, *contents, unknown_revision);
   }
   return status;
 }
