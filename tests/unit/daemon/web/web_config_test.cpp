@@ -89,31 +89,31 @@ TEST_CASE("a misspelt key gets a did-you-mean, as in the main configuration") {
                                  "you mean 'tls_server_config'?)"});
 }
 
+/// `prefer_server_cipher_suites` as read from `spelling`, or nullopt for a problem.
+std::optional<bool> prefer_server_cipher_suites(const std::string& spelling) {
+  const auto result = validate_web_settings(
+      YAML::Load("tls_server_config: {cert_file: a, key_file: b, prefer_server_cipher_suites: " +
+                 spelling + "}"),
+      "web.yml", base, exists_unless_missing);
+  if (!std::holds_alternative<WebSettings>(result)) return std::nullopt;
+  return std::get<WebSettings>(result).tls->prefer_server_cipher_suites;
+}
+
 TEST_CASE("booleans may be spelled as YAML 1.1, like exporter-toolkit reads them") {
-  for (const auto* yes : {"true", "True", "yes", "Yes", "YES", "on", "ON", "y", "Y"}) {
+  for (const auto* yes :
+       {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"}) {
     CAPTURE(yes);
-    const auto result = validate_web_settings(
-        YAML::Load(std::string("tls_server_config: {cert_file: a, key_file: b, "
-                               "prefer_server_cipher_suites: ") +
-                   yes + "}"),
-        "web.yml", base, exists_unless_missing);
-    REQUIRE(std::holds_alternative<WebSettings>(result));
-    CHECK(std::get<WebSettings>(result).tls->prefer_server_cipher_suites);
+    CHECK(prefer_server_cipher_suites(yes) == true);
   }
-  for (const auto* no : {"false", "no", "Off", "n"}) {
+  for (const auto* no : {"false", "False", "no", "NO", "off", "Off", "n", "N"}) {
     CAPTURE(no);
-    const auto result = validate_web_settings(
-        YAML::Load(std::string("tls_server_config: {cert_file: a, key_file: b, "
-                               "prefer_server_cipher_suites: ") +
-                   no + "}"),
-        "web.yml", base, exists_unless_missing);
-    REQUIRE(std::holds_alternative<WebSettings>(result));
-    CHECK_FALSE(std::get<WebSettings>(result).tls->prefer_server_cipher_suites);
+    CHECK(prefer_server_cipher_suites(no) == false);
   }
-  // Quoted, it is a string for Go's yaml.v2 too.
-  const auto quoted = validate_web_settings(YAML::Load("http_server_config: {http2: 'yes'}"),
-                                            "web.yml", base, exists_unless_missing);
-  CHECK(std::holds_alternative<std::vector<config::ConfigProblem>>(quoted));
+  // Quoted, it is a string for Go's yaml.v2 too; and nothing else is a boolean.
+  for (const auto* other : {"'yes'", "\"true\"", "1", "yEs", "maybe"}) {
+    CAPTURE(other);
+    CHECK(prefer_server_cipher_suites(other) == std::nullopt);
+  }
 }
 
 TEST_CASE("no problem message shows a password or hash") {
