@@ -89,6 +89,16 @@ ScriptFinding location_finding(const std::string& location, std::string message)
   return {ScriptFinding::Kind::missing_directory, location, 0, 0, std::move(message)};
 }
 
+/// Why a version location (`top`) or a directory below one cannot be listed.
+ScriptFinding unlistable_directory(const std::string& directory, bool top, int error) {
+  if (top) {
+    return location_finding(
+        directory, "version location cannot be listed: " + std::string(std::strerror(error)));
+  }
+  return {ScriptFinding::Kind::unreadable_file, directory, 0, 0,
+          "cannot list directory: " + std::string(std::strerror(error))};
+}
+
 }  // namespace
 
 std::variant<Revision, ScriptFinding> read_revision_text(const std::string& path,
@@ -129,13 +139,7 @@ void ScriptDirectory::list_directory(const std::string& directory, bool top, Lis
                                    : directory_entries(handle.get());
   if (const int* error = std::get_if<int>(&entries)) {
     watch.mark_incomplete();
-    if (top) {
-      listing.findings.push_back(location_finding(
-          directory, "version location cannot be listed: " + std::string(std::strerror(*error))));
-    } else {
-      listing.findings.push_back({ScriptFinding::Kind::unreadable_file, directory, 0, 0,
-                                  "cannot list directory: " + std::string(std::strerror(*error))});
-    }
+    listing.findings.push_back(unlistable_directory(directory, top, *error));
     return;
   }
   auto& names = std::get<std::vector<DirectoryEntry>>(entries);
@@ -143,47 +147,48 @@ void ScriptDirectory::list_directory(const std::string& directory, bool top, Lis
     std::sort(names.begin(), names.end(),
               [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; });
   }
-  const int descriptor = ::dirfd(handle.get());
+  DirectoryPass pass{::dirfd(handle.get()), directory, no_open_directory, {}};
+  if (!pass.prefix.empty() && pass.prefix.back() != '/') pass.prefix += '/';
+  if (work.directories.size() < max_open_directories) pass.index = work.directories.size();
   listing.files.reserve(listing.files.size() + names.size());
   work.outcomes.reserve(work.outcomes.size() + names.size());
-  const std::size_t index =
-      work.directories.size() < max_open_directories ? work.directories.size() : no_open_directory;
-  std::string prefix = directory;
-  if (!prefix.empty() && prefix.back() != '/') prefix += '/';
-  std::vector<std::string> subdirectories;
-  for (const auto& [name, type] : names) {
-    const bool revision_file = is_revision_file_name(name);
-    // Only revision files and (recursive) directories matter; the entry's type, where the
-    // filesystem gives one, spares a stat of everything else.
-    const bool maybe_directory = type == DT_DIR || type == DT_UNKNOWN;
-    if (!revision_file && !(recursive_ && maybe_directory)) continue;
-    std::string path = prefix + name;
-    if (revision_file && type == DT_REG && !cache_.contains(path)) {
-      list_unseen_file(descriptor, name, {std::move(path), prefix.size(), index, {}}, listing, work,
-                       watch);
-      continue;
-    }
-    struct stat status {};
-    if (::fstatat(descriptor, name.c_str(), &status, 0) != 0) continue;  // dangling or gone
-    if (S_ISDIR(status.st_mode)) {
-      if (!recursive_ || name == "__pycache__") continue;
-      struct stat link {};
-      const bool symlink = ::fstatat(descriptor, name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 &&
-                           S_ISLNK(link.st_mode);
-      if (!symlink) subdirectories.push_back(std::move(path));
-      continue;
-    }
-    if (!S_ISREG(status.st_mode) || !revision_file) continue;
-    // Written through another name (a symlink, or another hard link) such a file changes
-    // without an event in this directory.
-    if (type != DT_REG || status.st_nlink > 1) watch.mark_incomplete();
-    listing.files.push_back({std::move(path), prefix.size(), index, stamp_of(status)});
-  }
-  if (index != no_open_directory) work.directories.push_back(std::move(handle));
+  for (const auto& [name, type] : names) list_entry(name, type, pass, listing, work, watch);
+  if (pass.index != no_open_directory) work.directories.push_back(std::move(handle));
   handle.reset();
-  for (const auto& subdirectory : subdirectories) {
+  for (const auto& subdirectory : pass.subdirectories) {
     list_directory(subdirectory, false, listing, work, watch);
   }
+}
+
+void ScriptDirectory::list_entry(const std::string& name, unsigned char type, DirectoryPass& pass,
+                                 Listing& listing, ListingWork& work, DirectoryWatch& watch) const {
+  const bool revision_file = is_revision_file_name(name);
+  // Only revision files and (recursive) directories matter; the entry's type, where the
+  // filesystem gives one, spares a stat of everything else.
+  const bool maybe_directory = type == DT_DIR || type == DT_UNKNOWN;
+  if (!revision_file && !(recursive_ && maybe_directory)) return;
+  std::string path = pass.prefix + name;
+  if (revision_file && type == DT_REG && !cache_.contains(path)) {
+    list_unseen_file(pass.descriptor, name, {std::move(path), pass.prefix.size(), pass.index, {}},
+                     listing, work, watch);
+    return;
+  }
+  struct stat status {};
+  if (::fstatat(pass.descriptor, name.c_str(), &status, 0) != 0) return;  // dangling or gone
+  if (S_ISDIR(status.st_mode)) {
+    if (!recursive_ || name == "__pycache__") return;
+    struct stat link {};
+    const bool symlink =
+        ::fstatat(pass.descriptor, name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISLNK(link.st_mode);
+    if (!symlink) pass.subdirectories.push_back(std::move(path));
+    return;
+  }
+  if (!S_ISREG(status.st_mode) || !revision_file) return;
+  // Written through another name (a symlink, or another hard link) such a file changes
+  // without an event in this directory.
+  if (type != DT_REG || status.st_nlink > 1) watch.mark_incomplete();
+  listing.files.push_back({std::move(path), pass.prefix.size(), pass.index, stamp_of(status)});
 }
 
 void ScriptDirectory::list_unseen_file(int directory, const std::string& name, ListedFile file,
