@@ -37,7 +37,18 @@ PROCESS_METRICS = frozenset({
     "alembic_exporter_config_last_reload_success_timestamp_seconds",
 })
 
-EXPORTED_METRICS = COMPONENT_METRICS | PROCESS_METRICS
+# The standard process collector's families (client_golang's names, HELP and TYPE), read from
+# /proc/self on every scrape (daemon/http/process_metrics.cpp).
+STANDARD_PROCESS_METRICS = frozenset({
+    "process_cpu_seconds_total",
+    "process_resident_memory_bytes",
+    "process_virtual_memory_bytes",
+    "process_open_fds",
+    "process_max_fds",
+    "process_start_time_seconds",
+})
+
+EXPORTED_METRICS = COMPONENT_METRICS | PROCESS_METRICS | STANDARD_PROCESS_METRICS
 
 # Series Prometheus itself attaches to every scrape target.
 SCRAPE_METRICS = frozenset({"up"})

@@ -1,7 +1,8 @@
 """Fails when a test file exists that no meson.build registers: such a test is never run.
 
-A C++ unit test is a `*_test.cpp` under tests/unit/, an integration or systemd test a `*_test.py`
-under tests/integration/ or tests/systemd/. A file counts as registered when a quoted string in a
+A C++ unit test is a `*_test.cpp` under tests/unit/, an integration, systemd, soak or package
+test a `*_test.py` under tests/integration/, tests/systemd/, tests/soak/ or tests/package/; the
+last two are run by ./run (NOT_IN_MESON). A file counts as registered when a quoted string in a
 meson.build of tests/ names it relative to that meson.build's folder, as `files()`,
 `executable()` and the test tables there do.
 
@@ -15,9 +16,10 @@ import sys
 # Test files that meson deliberately does not run, with the reason.
 NOT_IN_MESON = {
     "tests/soak/soak_test.py": "hours long; ./run soak runs it",
+    "tests/package/package_test.py": "needs the built .deb; ./run package (and CI) runs it",
 }
 TEST_FILES = ("unit/**/*_test.cpp", "integration/*_test.py", "systemd/*_test.py",
-              "soak/*_test.py")
+              "soak/*_test.py", "package/*_test.py")
 
 
 def registered(tests_dir):

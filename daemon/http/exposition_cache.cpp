@@ -1,7 +1,6 @@
 #include "daemon/http/exposition_cache.hpp"
 
 #include "daemon/core/allocator_tuning.hpp"
-#include "daemon/http/gzip.hpp"
 #include "daemon/render/exposition.hpp"
 
 namespace alembic_exporter::http {
@@ -10,11 +9,17 @@ ExpositionCache::ExpositionCache(Render render) : render_(std::move(render)) {}
 
 ExpositionCache::ExpositionCache() : ExpositionCache(render::exposition_text) {}
 
-std::shared_ptr<const std::string> ExpositionCache::body(
-    const std::shared_ptr<const core::Snapshot>& snapshot, bool gzip) {
+std::shared_ptr<const std::string> ExpositionCache::text(
+    const std::shared_ptr<const core::Snapshot>& snapshot) {
   std::unique_lock lock(mutex_);
-  auto text = text_for(snapshot, lock);
-  return gzip ? gzip_of_latest(lock) : text;
+  return text_for(snapshot, lock);
+}
+
+std::shared_ptr<const OpenGzipMember> ExpositionCache::gzip(
+    const std::shared_ptr<const core::Snapshot>& snapshot) {
+  std::unique_lock lock(mutex_);
+  text_for(snapshot, lock);
+  return gzip_of_latest(lock);
 }
 
 std::shared_ptr<const std::string> ExpositionCache::text_for(
@@ -40,7 +45,7 @@ std::shared_ptr<const std::string> ExpositionCache::text_for(
   return text;
 }
 
-std::shared_ptr<const std::string> ExpositionCache::gzip_of_latest(
+std::shared_ptr<const OpenGzipMember> ExpositionCache::gzip_of_latest(
     std::unique_lock<std::mutex>& lock) {
   for (;;) {
     if (gzip_) return gzip_;
@@ -51,7 +56,7 @@ std::shared_ptr<const std::string> ExpositionCache::gzip_of_latest(
   compressing_ = true;
   const auto text = text_;
   lock.unlock();
-  auto compressed = std::make_shared<const std::string>(gzip_compress(*text));
+  auto compressed = std::make_shared<const OpenGzipMember>(gzip_open(*text));
   lock.lock();
   compressing_ = false;
   last_gzip_ = compressed;

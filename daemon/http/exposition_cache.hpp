@@ -7,12 +7,15 @@
 #include <string>
 
 #include "daemon/core/snapshot.hpp"
+#include "daemon/http/gzip.hpp"
 
 namespace alembic_exporter::http {
 
 /// The `/metrics` body of the latest snapshot asked for, rendered once per snapshot: scrapes of
 /// an unchanged snapshot copy no metric and serialize nothing. The gzip body is compressed on
-/// the first request that accepts gzip. Thread-safe: civetweb's threads call `body` at once.
+/// the first request that accepts gzip, as an open member that each scrape closes with its
+/// process families (`gzip_close`). Thread-safe: civetweb's threads call `text` and `gzip` at
+/// once.
 ///
 /// One thread at a time renders (or compresses), outside the lock; scrapes arriving meanwhile
 /// get the previous body instead of waiting for it, so a rendering (milliseconds with hundreds
@@ -26,15 +29,16 @@ class ExpositionCache {
   explicit ExpositionCache(Render render);
   ExpositionCache();
 
-  /// `render(*snapshot)` — or, while another thread renders a newer one, the last rendering —
-  /// gzip-compressed when `gzip`. The bytes stay valid while the caller holds the pointer.
-  std::shared_ptr<const std::string> body(const std::shared_ptr<const core::Snapshot>& snapshot,
-                                          bool gzip);
+  /// `render(*snapshot)` — or, while another thread renders a newer one, the last rendering.
+  /// The bytes stay valid while the caller holds the pointer.
+  std::shared_ptr<const std::string> text(const std::shared_ptr<const core::Snapshot>& snapshot);
+  /// The same text as an open gzip member (`gzip_open`).
+  std::shared_ptr<const OpenGzipMember> gzip(const std::shared_ptr<const core::Snapshot>& snapshot);
 
  private:
   std::shared_ptr<const std::string> text_for(const std::shared_ptr<const core::Snapshot>& snapshot,
                                               std::unique_lock<std::mutex>& lock);
-  std::shared_ptr<const std::string> gzip_of_latest(std::unique_lock<std::mutex>& lock);
+  std::shared_ptr<const OpenGzipMember> gzip_of_latest(std::unique_lock<std::mutex>& lock);
 
   Render render_;
   std::mutex mutex_;
@@ -45,8 +49,8 @@ class ExpositionCache {
   std::shared_ptr<const core::Snapshot> snapshot_;
   std::shared_ptr<const std::string> text_;
   /// The gzip body of `text_`, once compressed; `last_gzip_` is the latest of any snapshot.
-  std::shared_ptr<const std::string> gzip_;
-  std::shared_ptr<const std::string> last_gzip_;
+  std::shared_ptr<const OpenGzipMember> gzip_;
+  std::shared_ptr<const OpenGzipMember> last_gzip_;
 };
 
 }  // namespace alembic_exporter::http

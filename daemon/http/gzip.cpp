@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace alembic_exporter::http {
@@ -36,24 +37,57 @@ bool accepts_gzip(std::string_view accept_encoding) {
   return false;
 }
 
-std::string gzip_compress(std::string_view data) {
+OpenGzipMember gzip_open(std::string_view data) {
   z_stream stream{};
-  constexpr int gzip_window_bits = 15 + 16;  // +16 asks zlib for a gzip header and trailer
+  constexpr int gzip_window_bits = 15 + 16;  // +16 asks zlib for a gzip header
   if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, gzip_window_bits, 8,
                    Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("zlib deflateInit2 failed");
   }
-  std::string compressed(deflateBound(&stream, data.size()), '\0');
+  // deflateBound covers Z_FINISH's final block; a sync flush's empty stored block is 5 bytes.
+  std::string compressed(deflateBound(&stream, data.size()) + 5, '\0');
   // zlib's API is not const-correct; it never writes through next_in.
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   stream.avail_in = static_cast<uInt>(data.size());
   stream.next_out = reinterpret_cast<Bytef*>(compressed.data());
   stream.avail_out = static_cast<uInt>(compressed.size());
-  const int result = deflate(&stream, Z_FINISH);
+  // Z_SYNC_FLUSH ends at a byte boundary without a final block and without the trailer.
+  const int result = deflate(&stream, Z_SYNC_FLUSH);
+  const bool complete = stream.avail_in == 0 && stream.avail_out > 0;
   compressed.resize(stream.total_out);
   deflateEnd(&stream);
-  if (result != Z_STREAM_END) throw std::runtime_error("zlib deflate did not finish");
-  return compressed;
+  if (result != Z_OK || !complete) throw std::runtime_error("zlib deflate did not flush");
+  const auto crc =
+      crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
+  return {std::move(compressed), static_cast<std::uint32_t>(crc), data.size()};
+}
+
+namespace {
+
+char* put_le(char* out, std::uint32_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) *out++ = static_cast<char>((value >> (8 * i)) & 0xff);
+  return out;
+}
+
+}  // namespace
+
+std::string_view gzip_close(const OpenGzipMember& member, std::string_view tail,
+                            std::span<char> out) {
+  if (tail.size() > 0xffff || out.size() < gzip_close_size(tail.size())) {
+    throw std::length_error("gzip_close: tail too long or buffer too small");
+  }
+  const auto length = static_cast<std::uint32_t>(tail.size());
+  // RFC 1951 3.2.4: BFINAL=1, BTYPE=00 (stored), padded to the byte; LEN, NLEN; the bytes.
+  char* end = out.data();
+  *end++ = 1;
+  end = put_le(end, length, 2);
+  end = put_le(end, ~length, 2);
+  end = std::copy(tail.begin(), tail.end(), end);
+  // RFC 1952 trailer: CRC-32 and size (mod 2^32) of all the uncompressed data.
+  const auto tail_crc = crc32(0, reinterpret_cast<const Bytef*>(tail.data()), length);
+  end = put_le(end, static_cast<std::uint32_t>(crc32_combine(member.crc, tail_crc, length)), 4);
+  end = put_le(end, static_cast<std::uint32_t>(member.size + tail.size()), 4);
+  return {out.data(), static_cast<std::size_t>(end - out.data())};
 }
 
 }  // namespace alembic_exporter::http

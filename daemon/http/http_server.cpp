@@ -2,6 +2,7 @@
 
 #include <CivetServer.h>
 
+#include <array>
 #include <cassert>
 #include <cstdio>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include "daemon/http/exposition_cache.hpp"
 #include "daemon/http/gzip.hpp"
 #include "daemon/http/listener_wakeup.hpp"
+#include "daemon/http/process_metrics.hpp"
 #include "daemon/render/landing_page.hpp"
 #include "daemon/render/status_json.hpp"
 #include "daemon/web/basic_auth.hpp"
@@ -25,23 +27,26 @@ namespace {
 
 constexpr int ipv6_feature = 8;  // mg_check_feature bit: built with IPv6 support
 
-/// One whole response; `extra_headers` are complete `Name: value\r\n` lines.
+/// One whole response whose body is `body` followed by `body_end`; `extra_headers` are complete
+/// `Name: value\r\n` lines.
 void send(mg_connection* connection, int status, std::string_view content_type,
-          std::string_view body, std::string_view extra_headers = {}) {
+          std::string_view body, std::string_view extra_headers = {},
+          std::string_view body_end = {}) {
   // On the stack: a cached /metrics body goes out without any allocation of ours. Every caller
   // passes this file's constants, so the head stays far below the buffer's size.
   char head[512];
-  const int length =
-      std::snprintf(head, sizeof head,
-                    "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n"
-                    "Cache-Control: no-store\r\n%.*s\r\n",
-                    status, mg_get_response_code_text(connection, status),
-                    static_cast<int>(content_type.size()), content_type.data(), body.size(),
-                    static_cast<int>(extra_headers.size()), extra_headers.data());
+  const int length = std::snprintf(head, sizeof head,
+                                   "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n"
+                                   "Cache-Control: no-store\r\n%.*s\r\n",
+                                   status, mg_get_response_code_text(connection, status),
+                                   static_cast<int>(content_type.size()), content_type.data(),
+                                   body.size() + body_end.size(),
+                                   static_cast<int>(extra_headers.size()), extra_headers.data());
   assert(length > 0 && static_cast<std::size_t>(length) < sizeof head);
   mg_write(connection, head, static_cast<std::size_t>(length));
   if (std::string_view(mg_get_request_info(connection)->request_method) != "HEAD") {
     mg_write(connection, body.data(), body.size());
+    mg_write(connection, body_end.data(), body_end.size());
   }
 }
 
@@ -140,10 +145,7 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
     if (path == "/metrics") {
       const char* accept = mg_get_header(connection, "Accept-Encoding");
       const bool gzip = accept != nullptr && accepts_gzip(accept);
-      const auto body = exposition_.body(sources_.snapshots->load(), gzip);
-      constexpr std::string_view type = "text/plain; version=0.0.4; charset=utf-8";
-      send(connection, 200, type, *body,
-           gzip ? "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n" : "");
+      send_metrics(connection, gzip);
       return;  // a rendering's temporaries are given back by the cache, once per snapshot
     } else if (path == "/status") {
       send(connection, 200, "application/json",
@@ -164,9 +166,31 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
     core::return_free_memory();
   }
 
+  /// The cached exposition of the snapshot, then the process families read now: appended to
+  /// the cached text, or closing the cached open gzip member, in buffers on the stack.
+  void send_metrics(mg_connection* connection, bool gzip) {
+    std::array<char, process_families_max_size> process_buffer;
+    std::string_view process;
+    if (const auto sample = process_.read()) {
+      process = format_process_families(*sample, process_buffer);
+    }
+    constexpr std::string_view type = "text/plain; version=0.0.4; charset=utf-8";
+    const auto snapshot = sources_.snapshots->load();
+    if (!gzip) {
+      send(connection, 200, type, *exposition_.text(snapshot), {}, process);
+      return;
+    }
+    const auto member = exposition_.gzip(snapshot);
+    std::array<char, gzip_close_size(process_families_max_size)> end_buffer;
+    send(connection, 200, type, member->bytes,
+         "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n",
+         gzip_close(*member, process, end_buffer));
+  }
+
   HttpSources sources_;
   std::map<std::string, std::string> users_;
   ExpositionCache exposition_;
+  const ProcessMetrics process_;
 };
 
 namespace {

@@ -4,7 +4,8 @@
 Checks what `kubectl apply` would reject or what would break at run time without an error:
 required fields, apiVersion per kind, names, label selectors that select nothing, ports, volumes,
 ConfigMap and Secret keys the exporter's config refers to, the hardening the Deployment promises,
-and that kustomization.yaml lists every manifest.
+that the exporter runs the image the Containerfile builds (name, version, user), and that
+kustomization.yaml lists every manifest.
 
     check_manifests.py [DIR]   prints one problem per line, exits 1 if there is any
 """
@@ -30,6 +31,17 @@ NOT_IN_KUSTOMIZATION = {"secret.example.yaml", "kustomization.yaml"}
 DNS_1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 JOB_NAME = "alembic_exporter"
 COMPONENTS = {"manager", "accountmgr", "appproxy"}
+REPOSITORY = HERE.parents[1]
+
+
+def recipe_image(repository: Path = REPOSITORY) -> tuple[str, tuple[int, int]]:
+    """The image the Containerfile builds from the Debian package: `alembic-exporter:<package
+    version>` (debian/changelog), and its numeric USER uid:gid."""
+    changelog = (repository / "debian" / "changelog").read_text(encoding="utf-8")
+    version = re.match(r"alembic-exporter \(([^)]+)\)", changelog).group(1)
+    containerfile = (repository / "Containerfile").read_text(encoding="utf-8")
+    uid, gid = re.search(r"^USER (\d+):(\d+)$", containerfile, re.MULTILINE).groups()
+    return f"alembic-exporter:{version}", (int(uid), int(gid))
 
 
 def load_manifests(directory: Path = HERE) -> dict[str, list[dict]]:
@@ -111,6 +123,11 @@ class _Checker:
         security = pod.get("securityContext", {})
         if security.get("runAsNonRoot") is not True or not security.get("runAsUser"):
             self.problem(name, "pod securityContext must set runAsNonRoot: true and a runAsUser")
+        image, user = recipe_image()
+        if (security.get("runAsUser"), security.get("runAsGroup")) != user:
+            self.problem(name, f"pod runs as {security.get('runAsUser')}:"
+                               f"{security.get('runAsGroup')}, not as the image's user "
+                               f"{user[0]}:{user[1]} (Containerfile)")
         volumes = {volume["name"]: volume for volume in pod.get("volumes", [])}
         containers = pod.get("containers", [])
         if len(containers) != 1:
@@ -142,6 +159,10 @@ class _Checker:
 
     def check_exporter_container(self, name, container, volumes, config_map) -> None:
         where = f"{name}: container {container.get('name')}"
+        image, _ = recipe_image()
+        if container.get("image") != image:
+            self.problem(where, f"image {container.get('image')!r} (expected {image!r}, which "
+                                "the Containerfile builds)")
         ports = {port.get("name"): port for port in container.get("ports", [])}
         for probe in ("livenessProbe", "readinessProbe"):
             http = container.get(probe, {}).get("httpGet", {})

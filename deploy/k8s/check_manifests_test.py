@@ -44,6 +44,19 @@ class CheckManifestsTest(unittest.TestCase):
             del m["servicemonitor.yaml"][0]["spec"]["endpoints"][0]["relabelings"]
         self.assertIn("must relabel job to alembic_exporter", self.problems_after(change))
 
+    def test_image_the_containerfile_does_not_build(self):
+        def change(m):
+            exporter(m)["image"] = "alembic-exporter:latest"
+        self.assertIn("image 'alembic-exporter:latest' (expected 'alembic-exporter:0.1.0'",
+                      self.problems_after(change))
+
+    def test_pod_user_other_than_the_image_user(self):
+        def change(m):
+            m["deployment.yaml"][0]["spec"]["template"]["spec"]["securityContext"][
+                "runAsUser"] = 65534
+        self.assertIn("pod runs as 65534:9747, not as the image's user 9747:9747",
+                      self.problems_after(change))
+
     def test_writable_root_filesystem(self):
         def change(m):
             exporter(m)["securityContext"]["readOnlyRootFilesystem"] = False

@@ -3,24 +3,11 @@ slow clients that stall half-way through their request line. Each is answered (o
 /metrics keeps answering. The one component reads an unreachable database, so no PostgreSQL is
 needed."""
 
-import os
-import shutil
 import socket
-import tempfile
 import time
 import unittest
 
-from harness.daemon import ExporterDaemon
-
-CONFIG = """listen: ["127.0.0.1:0"]
-interval: 1s
-log: stderr
-components:
-  - name: app
-    script_location: {root}/migrations
-    database:
-      url: postgresql://x@127.0.0.1:1/x
-"""
+from harness.daemon import StandaloneDaemon
 
 
 def status_of(response):
@@ -33,18 +20,12 @@ def status_of(response):
 class BadHttpClientsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = tempfile.mkdtemp(prefix="alembic-exporter-bad-http-")
-        os.makedirs(os.path.join(cls.root, "migrations", "versions"))
-        cls.config = os.path.join(cls.root, "config.yaml")
-        with open(cls.config, "w") as handle:
-            handle.write(CONFIG.format(root=cls.root))
-        cls.daemon = ExporterDaemon(cls.config)
+        cls.daemon = StandaloneDaemon()
         cls.daemon.start()
 
     @classmethod
     def tearDownClass(cls):
         cls.daemon.stop()
-        shutil.rmtree(cls.root, ignore_errors=True)
 
     def connect(self):
         return socket.create_connection(("127.0.0.1", self.daemon.port), timeout=5)

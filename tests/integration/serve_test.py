@@ -66,8 +66,10 @@ class ServeTest(unittest.TestCase):
 
     def test_metrics_follow_the_databases(self):
         with ExporterDaemon(self.config) as daemon:
-            daemon.wait_for(lambda: sample(daemon.metrics(), "alembic_up",
-                                           component="appproxy") == 1, what="first checks")
+            # Components publish one by one, each after its own first check.
+            daemon.wait_for(lambda: all(sample(daemon.metrics(), "alembic_up", component=name) == 1
+                                        for name in ("manager", "accountmgr", "appproxy")),
+                            what="first checks")
             metrics = daemon.metrics()
             for component, state in (("manager", "up_to_date"), ("accountmgr", "behind"),
                                      ("appproxy", "up_to_date")):

@@ -58,6 +58,12 @@ class InstallLayoutTest(unittest.TestCase):
     def test_catalog_in_prefix_catalog_dir(self):
         self.installed(f"{self.prefix}/lib/systemd/catalog/alembic-exporter.catalog")
 
+    def test_system_user_in_prefix_sysusers_dir(self):
+        with open(self.installed(f"{self.prefix}/lib/sysusers.d/alembic-exporter.conf"),
+                  encoding="utf-8") as file:
+            users = [line.split()[:2] for line in file if line.startswith("u ")]
+        self.assertEqual(users, [["u", "alembic-exporter"]])
+
     def test_man_page_in_section_1(self):
         self.installed(f"{self.mandir}/man1/alembic_exporter.1")
 

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -109,6 +110,28 @@ class ExporterDaemon:
                 return
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {what}; log:\n{self.log()}")
+
+
+class StandaloneDaemon(ExporterDaemon):
+    """A daemon whose one component, `app`, has an empty script directory and a database that
+    refuses connections (127.0.0.1:1): for tests of the process and its HTTP side, which need no
+    PostgreSQL. Its directory (`root`) is removed by `stop()`."""
+
+    def __init__(self, interval="1s"):
+        self.root = tempfile.mkdtemp(prefix="alembic-exporter-standalone-")
+        os.makedirs(os.path.join(self.root, "migrations", "versions"))
+        config = os.path.join(self.root, "config.yaml")
+        with open(config, "w", encoding="utf-8") as handle:
+            handle.write(f'listen: ["127.0.0.1:0"]\ninterval: {interval}\nlog: stderr\n'
+                         f"components:\n  - name: app\n"
+                         f"    script_location: {self.root}/migrations\n"
+                         f"    database:\n      url: postgresql://x@127.0.0.1:1/x\n")
+        super().__init__(config)
+
+    def stop(self, timeout=5):
+        result = super().stop(timeout)
+        shutil.rmtree(self.root, ignore_errors=True)
+        return result
 
 
 def sample(metrics, name, **labels):

@@ -35,35 +35,35 @@ TEST_CASE("the cached body is the snapshot's exposition, plain and gzip") {
   ExpositionCache cache;
   const auto snapshot = snapshot_of(manager(State::behind, 0));
   const std::string fresh = render::exposition_text(*snapshot);
-  CHECK(*cache.body(snapshot, false) == fresh);
-  CHECK(*cache.body(snapshot, true) == gzip_compress(fresh));
-  CHECK(*cache.body(snapshot, false) == fresh);
+  CHECK(*cache.text(snapshot) == fresh);
+  CHECK(*cache.gzip(snapshot) == gzip_open(fresh));
+  CHECK(*cache.text(snapshot) == fresh);
 }
 
 TEST_CASE("scrapes of an unchanged snapshot share one rendering") {
   ExpositionCache cache;
   const auto snapshot = snapshot_of(manager(State::behind, 0));
-  const auto first = cache.body(snapshot, false);
-  CHECK(cache.body(snapshot, false) == first);
-  const auto first_gzip = cache.body(snapshot, true);
-  CHECK(cache.body(snapshot, true) == first_gzip);
-  CHECK(cache.body(snapshot, false) == first);
+  const auto first = cache.text(snapshot);
+  CHECK(cache.text(snapshot) == first);
+  const auto first_gzip = cache.gzip(snapshot);
+  CHECK(cache.gzip(snapshot) == first_gzip);
+  CHECK(cache.text(snapshot) == first);
 }
 
 TEST_CASE("a state change is rendered anew, and the previous body stays intact for its reader") {
   ExpositionCache cache;
   const auto behind = snapshot_of(manager(State::behind, 0));
-  const auto old_text = cache.body(behind, false);
-  const auto old_gzip = cache.body(behind, true);
+  const auto old_text = cache.text(behind);
+  const auto old_gzip = cache.gzip(behind);
   const std::string old_copy = *old_text;
 
   const auto up_to_date = snapshot_of(manager(State::up_to_date, 1));
   const std::string fresh = render::exposition_text(*up_to_date);
   REQUIRE(fresh != old_copy);
-  const auto new_gzip = cache.body(up_to_date, true);
-  CHECK(*new_gzip == gzip_compress(fresh));
+  const auto new_gzip = cache.gzip(up_to_date);
+  CHECK(*new_gzip == gzip_open(fresh));
   CHECK(new_gzip != old_gzip);
-  const auto new_text = cache.body(up_to_date, false);
+  const auto new_text = cache.text(up_to_date);
   CHECK(*new_text == fresh);
   CHECK(new_text->find("alembic_status{component=\"manager\",state=\"up_to_date\"} 1\n") !=
         std::string::npos);
@@ -75,9 +75,9 @@ TEST_CASE("a state change is rendered anew, and the previous body stays intact f
 TEST_CASE("an equal but newly published snapshot is rendered from its own contents") {
   // The cache keys on the published snapshot, not on an address that a freed one could reuse.
   ExpositionCache cache;
-  cache.body(snapshot_of(manager(State::behind, 0)), false);
+  cache.text(snapshot_of(manager(State::behind, 0)));
   const auto next = snapshot_of(manager(State::up_to_date, 1));
-  CHECK(*cache.body(next, false) == render::exposition_text(*next));
+  CHECK(*cache.text(next) == render::exposition_text(*next));
 }
 
 TEST_CASE("while one scrape renders a new snapshot, the others get the previous body at once") {
@@ -93,17 +93,17 @@ TEST_CASE("while one scrape renders a new snapshot, the others get the previous 
     }
     return render::exposition_text(snapshot);
   });
-  const auto previous = cache.body(snapshot_of(manager(State::behind, 0)), false);
+  const auto previous = cache.text(snapshot_of(manager(State::behind, 0)));
   const auto up_to_date = snapshot_of(manager(State::up_to_date, 1));
   std::shared_ptr<const std::string> rendered;
-  std::thread renderer([&] { rendered = cache.body(up_to_date, false); });
+  std::thread renderer([&] { rendered = cache.text(up_to_date); });
   {
     std::unique_lock lock(gate);
     changed.wait(lock, [&] { return renders == 2; });
   }
   // A deadlock here (a scrape waiting for the rendering) ends in meson's test timeout.
-  CHECK(cache.body(up_to_date, false) == previous);
-  CHECK(cache.body(up_to_date, true) != nullptr);
+  CHECK(cache.text(up_to_date) == previous);
+  CHECK(cache.gzip(up_to_date) != nullptr);
   {
     const std::lock_guard lock(gate);
     release = true;
@@ -111,7 +111,7 @@ TEST_CASE("while one scrape renders a new snapshot, the others get the previous 
   changed.notify_all();
   renderer.join();
   CHECK(*rendered == render::exposition_text(*up_to_date));
-  CHECK(cache.body(up_to_date, false) == rendered);
+  CHECK(cache.text(up_to_date) == rendered);
   CHECK(renders == 2);
 }
 
