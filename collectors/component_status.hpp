@@ -91,6 +91,9 @@ struct ComponentStatus {
   std::size_t expected_heads = 1;
   /// `host:port` or socket directory of the database, for advice; never holds credentials.
   std::string database_endpoint;
+  /// The database engine for advice: "PostgreSQL", "MySQL/MariaDB" or "SQLite" (where
+  /// `database_endpoint` is the file); empty without a database.
+  std::string database_engine;
   /// Present while another session migrates this database; absent when none does or the engine
   /// cannot tell.
   std::optional<MigrationInProgress> migration;

@@ -27,6 +27,8 @@ class PathResolver {
   /// A directory, or a `package.module:dir` location kept as written for the collector to
   /// resolve against the source roots.
   std::optional<std::string> location(std::string_view key, const Located& path);
+  /// The configuration file's directory, against which relative paths resolve.
+  const std::filesystem::path& base_directory() const { return base_; }
 
  private:
   /// The expanded, absolute path; nullopt (and a problem) when it cannot be expanded.

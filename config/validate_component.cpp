@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "collectors/postgres/database_url.hpp"
 #include "config/alembic_command.hpp"
 #include "config/ascii.hpp"
+#include "config/database_url_check.hpp"
 #include "config/map_reader.hpp"
 
 namespace alembic_exporter::config {
@@ -103,11 +103,11 @@ void read_database(MapReader& reader, ComponentConfig& component, bool needs_url
     if (const auto url = database.string("url")) {
       // The reader's own parser, so that a URL the reader would refuse is refused here, with
       // its position; its messages mask the password.
-      auto parsed = postgres::parse_database_url(url->value);
-      if (const auto* database_url = std::get_if<postgres::DatabaseUrl>(&parsed)) {
-        component.database.url = ConfiguredUrl{url->value, database_url->redacted()};
+      auto checked = check_database_url(url->value, paths.base_directory());
+      if (auto* configured = std::get_if<ConfiguredUrl>(&checked)) {
+        component.database.url = std::move(*configured);
       } else {
-        problems.add(url->mark, std::get<std::string>(parsed));
+        problems.add(url->mark, std::get<std::string>(checked));
       }
     }
     if (const auto file = database.string("password_file")) {

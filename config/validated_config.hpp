@@ -27,7 +27,8 @@ constexpr std::string_view to_string(LogTarget target) {
   return log_target_names[static_cast<std::size_t>(target)].second;
 }
 
-/// A database URL as configured (`postgresql://`, `postgres://` or `postgresql+driver://`).
+/// A database URL as configured (PostgreSQL, MySQL/MariaDB or SQLite; a relative SQLite path made
+/// absolute against the configuration file's directory).
 struct ConfiguredUrl {
   std::string full;      ///< may hold a password: never log, print or export it
   std::string redacted;  ///< `full` with every password replaced by `****`: safe to show

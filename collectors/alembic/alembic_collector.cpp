@@ -5,25 +5,12 @@
 namespace alembic_exporter::alembic {
 namespace {
 
-DatabaseReading to_reading(const postgres::ReadOutcome& outcome) {
-  if (const auto* rows = std::get_if<postgres::VersionTableRows>(&outcome)) {
-    return VersionTableContents{rows->revisions, rows->table_missing};
+DatabaseReading to_reading(const ReadOutcome& outcome) {
+  if (const auto* rows = std::get_if<VersionTableRows>(&outcome)) {
+    return VersionTableContents{rows->revisions, rows->table_missing, rows->migration};
   }
-  const auto& failure = std::get<postgres::ReadFailure>(outcome);
-  return DatabaseFailure{std::string(postgres::to_string(failure.reason)), failure.detail};
-}
-
-/// Where the database is, for "Check PostgreSQL is running on ...": libpq's host (or socket
-/// directory) and port, with libpq's defaults where the URL gives none.
-std::string endpoint_of(const postgres::DatabaseUrl& url) {
-  const auto& parameters = url.libpq_parameters();
-  const std::string* host = postgres::find_parameter(parameters, "host");
-  const std::string* address = postgres::find_parameter(parameters, "hostaddr");
-  const std::string* port = postgres::find_parameter(parameters, "port");
-  const std::string where = host != nullptr      ? *host
-                            : address != nullptr ? *address
-                                                 : std::string("localhost");
-  return where + ':' + (port != nullptr ? *port : std::string("5432"));
+  const auto& failure = std::get<ReadFailure>(outcome);
+  return DatabaseFailure{std::string(to_string(failure.reason)), failure.detail};
 }
 
 }  // namespace
@@ -31,18 +18,13 @@ std::string endpoint_of(const postgres::DatabaseUrl& url) {
 AlembicCollector::AlembicCollector(asio::io_context& io, Settings settings)
     : io_(io),
       settings_(std::move(settings)),
-      scripts_(settings_.version_locations, settings_.recursive_version_locations) {
-  if (settings_.database) {
-    endpoint_ = endpoint_of(settings_.database->url);
-    reader_ = std::make_unique<postgres::VersionTableReader>(io, *settings_.database);
-  }
-}
+      scripts_(settings_.version_locations, settings_.recursive_version_locations) {}
 
 void AlembicCollector::check(Done done) {
   const auto started = std::chrono::steady_clock::now();
   // The scan is synchronous: an unchanged tree costs a few stat calls, and a check must see the
   // scripts as they are when it starts.
-  if (!reader_) {
+  if (!settings_.reader) {
     const DatabaseReading reading = VersionTableContents{
         settings_.current_override.value_or(std::vector<std::string>{}), false};
     asio::post(io_, [status = finish(scripts_.scan(), reading, started),
@@ -52,14 +34,14 @@ void AlembicCollector::check(Done done) {
   // The read starts first, so that connecting (the server starting a backend, authenticating)
   // overlaps the scan; its result arrives through the io_context, after the scan below.
   auto scan = std::make_shared<ScriptDirectoryScan>();
-  reader_->read([this, scan, started, done = std::move(done)](postgres::ReadOutcome outcome) {
+  settings_.reader->read([this, scan, started, done = std::move(done)](ReadOutcome outcome) {
     done(finish(*scan, to_reading(outcome), started));
   });
   *scan = scripts_.scan();
 }
 
 void AlembicCollector::cancel() {
-  if (reader_) reader_->cancel();
+  if (settings_.reader) settings_.reader->cancel();
 }
 
 ComponentStatus AlembicCollector::finish(const ScriptDirectoryScan& scan,
@@ -68,7 +50,8 @@ ComponentStatus AlembicCollector::finish(const ScriptDirectoryScan& scan,
   ComponentStatus status =
       assess(scan.graph.get(), scan.findings, reading, settings_.expected_heads);
   status.component = settings_.name;
-  status.database_endpoint = endpoint_;
+  status.database_endpoint = settings_.endpoint;
+  status.database_engine = settings_.engine;
   status.checked_at = std::chrono::system_clock::now();
   status.check_duration = std::chrono::steady_clock::now() - started;
   return status;

@@ -9,7 +9,7 @@
 #include "collectors/alembic/assessment.hpp"
 #include "collectors/alembic/script_directory.hpp"
 #include "collectors/collector.hpp"
-#include "collectors/postgres/version_table_reader.hpp"
+#include "collectors/version_reader.hpp"
 
 namespace alembic_exporter::alembic {
 
@@ -23,8 +23,12 @@ class AlembicCollector final : public Collector {
     std::vector<std::string> version_locations;
     bool recursive_version_locations = false;
     /// Exactly one of these two is set.
-    std::optional<postgres::ReaderSettings> database;
+    std::unique_ptr<VersionReader> reader{};
     std::optional<std::vector<std::string>> current_override;
+    /// `host:port`, socket or file of the database, for advice; no credentials.
+    std::string endpoint{};
+    /// "PostgreSQL", "MySQL/MariaDB" or "SQLite", for advice.
+    std::string engine{};
     std::size_t expected_heads = 1;
   };
 
@@ -42,9 +46,6 @@ class AlembicCollector final : public Collector {
   asio::io_context& io_;
   Settings settings_;
   ScriptDirectory scripts_;
-  std::unique_ptr<postgres::VersionTableReader> reader_;
-  /// `host:port` or socket directory, for advice; no credentials.
-  std::string endpoint_;
 };
 
 }  // namespace alembic_exporter::alembic

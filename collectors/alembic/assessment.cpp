@@ -90,6 +90,7 @@ ComponentStatus assess(const RevisionGraph* graph, std::span<const ScriptFinding
   }
   const auto* contents = std::get_if<VersionTableContents>(&reading);
   status.database_read = contents != nullptr;
+  if (contents != nullptr) status.migration = contents->migration;
   const bool scripts_broken = graph == nullptr || !findings.empty();
   const bool unknown_revision =
       contents != nullptr && compare_with_database(graph, scripts_broken, *contents, status);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -16,6 +17,8 @@ namespace alembic_exporter::alembic {
 struct VersionTableContents {
   std::vector<std::string> revisions;
   bool table_missing = false;
+  /// Another session migrating the database, where the engine can tell.
+  std::optional<MigrationInProgress> migration{};
 };
 
 /// The database could not be read; `reason` is a metric label value, `detail` has no secrets.

@@ -1,7 +1,15 @@
 #include "collectors/collector_factory.hpp"
 
+#include <algorithm>
+#include <filesystem>
+
 #include "collectors/alembic/alembic_collector.hpp"
 #include "collectors/alembic/alembic_settings.hpp"
+#include "collectors/database_engine.hpp"
+#include "collectors/mysql/mysql_version_reader.hpp"
+#include "collectors/postgres/version_table_reader.hpp"
+#include "collectors/sqlite/sqlite_url.hpp"
+#include "collectors/sqlite/sqlite_version_reader.hpp"
 
 namespace alembic_exporter {
 namespace {
@@ -30,27 +38,110 @@ std::variant<alembic::AlembicSettings, std::string> script_settings(const Compon
   return settings;
 }
 
-std::variant<postgres::ReaderSettings, std::string> reader_settings(
-    const ComponentSource& source, const alembic::AlembicSettings& settings) {
+/// Where the PostgreSQL database is, for "Check PostgreSQL is running on ...": libpq's host (or
+/// socket directory) and port, with libpq's defaults where the URL gives none.
+std::string postgres_endpoint(const postgres::DatabaseUrl& url) {
+  const auto& parameters = url.libpq_parameters();
+  const std::string* host = postgres::find_parameter(parameters, "host");
+  const std::string* address = postgres::find_parameter(parameters, "hostaddr");
+  const std::string* port = postgres::find_parameter(parameters, "port");
+  const std::string where = host != nullptr      ? *host
+                            : address != nullptr ? *address
+                                                 : std::string("localhost");
+  return where + ':' + (port != nullptr ? *port : std::string("5432"));
+}
+
+/// The directory of the ini, against which a relative `sqlite:///file.db` of its
+/// sqlalchemy.url resolves (alembic users run alembic there); empty for the working directory.
+std::string ini_directory(const ComponentSource& source) {
+  if (source.alembic_ini.empty()) return {};
+  const auto directory = std::filesystem::absolute(source.alembic_ini).parent_path();
+  return directory.string();
+}
+
+struct ReaderChoice {
+  std::unique_ptr<VersionReader> reader;
+  std::string endpoint;
+  std::string engine;
+};
+
+std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
+                                                    const ComponentSource& source,
+                                                    const alembic::AlembicSettings& settings) {
   const auto url_text = source.database_url ? source.database_url : settings.sqlalchemy_url;
   if (!url_text) {
     return "component " + source.name +
            ": no database URL (set database.url, sqlalchemy.url in the ini, or --database; "
            "--current checks without a database)";
   }
-  auto url = postgres::parse_database_url(*url_text);
-  if (auto* error = std::get_if<std::string>(&url))
-    return "component " + source.name + ": " + *error;
-  return postgres::ReaderSettings{
-      .url = std::move(std::get<postgres::DatabaseUrl>(url)),
-      .password_file = source.password_file,
-      .version_table =
-          source.version_table.value_or(settings.version_table.value_or("alembic_version")),
-      .version_table_schema =
-          source.version_table_schema ? source.version_table_schema : settings.version_table_schema,
-      .timeout = source.timeout,
-      .keepalive = source.keepalive,
+  const auto fail = [&](const std::string& error) {
+    return "component " + source.name + ": " + error;
   };
+  const auto engine = database_engine(*url_text);
+  if (const auto* error = std::get_if<std::string>(&engine)) return fail(*error);
+  const std::string table =
+      source.version_table.value_or(settings.version_table.value_or("alembic_version"));
+  const auto schema =
+      source.version_table_schema ? source.version_table_schema : settings.version_table_schema;
+
+  switch (std::get<DatabaseEngine>(engine)) {
+    case DatabaseEngine::postgresql: {
+      auto url = postgres::parse_database_url(*url_text);
+      if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
+      auto& parsed = std::get<postgres::DatabaseUrl>(url);
+      std::string endpoint = postgres_endpoint(parsed);
+      return ReaderChoice{
+          std::make_unique<postgres::VersionTableReader>(io,
+                                                         postgres::ReaderSettings{
+                                                             .url = std::move(parsed),
+                                                             .password_file = source.password_file,
+                                                             .version_table = table,
+                                                             .version_table_schema = schema,
+                                                             .timeout = source.timeout,
+                                                             .keepalive = source.keepalive,
+                                                         }),
+          std::move(endpoint), "PostgreSQL"};
+    }
+    case DatabaseEngine::mysql: {
+      auto url = mysql::parse_mysql_url(*url_text);
+      if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
+      auto& parsed = std::get<mysql::MysqlUrl>(url);
+      std::string endpoint = mysql::endpoint_of(parsed);
+      return ReaderChoice{
+          std::make_unique<mysql::MysqlVersionReader>(io,
+                                                      mysql::MysqlReaderSettings{
+                                                          .url = std::move(parsed),
+                                                          .password_file = source.password_file,
+                                                          .version_table = table,
+                                                          .version_table_schema = schema,
+                                                          .timeout = source.timeout,
+                                                          .keepalive = source.keepalive,
+                                                      }),
+          std::move(endpoint), "MySQL/MariaDB"};
+    }
+    case DatabaseEngine::sqlite: {
+      auto url = sqlite::parse_sqlite_url(*url_text);
+      if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
+      // A URL of the ini is relative to the ini's directory; one given directly (--database;
+      // the daemon's configuration has made it absolute already) to the working directory.
+      std::string path =
+          std::filesystem::absolute(
+              sqlite::resolve_path(std::get<sqlite::SqliteUrl>(url),
+                                   source.database_url ? std::string() : ini_directory(source)))
+              .lexically_normal()
+              .string();
+      return ReaderChoice{
+          std::make_unique<sqlite::SqliteVersionReader>(io,
+                                                        sqlite::SqliteReaderSettings{
+                                                            .path = path,
+                                                            .version_table = table,
+                                                            .version_table_schema = schema,
+                                                            .timeout = source.timeout,
+                                                        }),
+          path, "SQLite"};
+    }
+  }
+  return fail("unknown database engine");
 }
 
 }  // namespace
@@ -62,16 +153,28 @@ std::variant<std::unique_ptr<Collector>, std::string> make_collector(
   const auto& settings = std::get<alembic::AlembicSettings>(scripts);
 
   AlembicCollector::Settings collector{
-      source.name,  settings.version_locations, settings.recursive_version_locations,
-      std::nullopt, source.current_override,    source.expected_heads};
+      .name = source.name,
+      .version_locations = settings.version_locations,
+      .recursive_version_locations = settings.recursive_version_locations,
+      .current_override = source.current_override,
+      .expected_heads = source.expected_heads,
+  };
   if (!source.current_override) {
-    auto reader = reader_settings(source, settings);
+    auto reader = make_reader(io, source, settings);
     if (auto* error = std::get_if<std::string>(&reader)) return *error;
-    collector.database = std::move(std::get<postgres::ReaderSettings>(reader));
+    auto& choice = std::get<ReaderChoice>(reader);
+    collector.reader = std::move(choice.reader);
+    collector.endpoint = std::move(choice.endpoint);
+    collector.engine = std::move(choice.engine);
   }
   return std::make_unique<AlembicCollector>(io, std::move(collector));
 }
 
-void await_cancellations() { postgres::await_cancel_requests(); }
+void await_cancellations() {
+  const auto until = std::chrono::steady_clock::now() + postgres::cancel_grace;
+  postgres::await_cancel_requests();
+  sqlite::await_workers(std::chrono::duration_cast<std::chrono::milliseconds>(std::max(
+      std::chrono::steady_clock::duration::zero(), until - std::chrono::steady_clock::now())));
+}
 
 }  // namespace alembic_exporter

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <optional>
 
+#include "collectors/url_text.hpp"
+
 namespace alembic_exporter::postgres {
 namespace {
 
@@ -68,36 +70,6 @@ bool is_secret_keyword(std::string_view keyword) {
 }
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-
-std::optional<std::string> percent_decode(std::string_view text) {
-  std::string decoded;
-  decoded.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      decoded += text[i];
-      continue;
-    }
-    unsigned value = 0;
-    if (i + 2 >= text.size()) return std::nullopt;
-    const auto* first = text.data() + i + 1;
-    if (std::from_chars(first, first + 2, value, 16).ptr != first + 2) return std::nullopt;
-    decoded += static_cast<char>(value);
-    i += 2;
-  }
-  return decoded;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  for (std::size_t at = text.find(separator); at != std::string_view::npos;
-       at = text.find(separator, start)) {
-    parts.push_back(text.substr(start, at - start));
-    start = at + 1;
-  }
-  parts.push_back(text.substr(start));
-  return parts;
-}
 
 // -- keyword/value strings, tokenized as libpq's conninfo_parse() does -------------------------
 
@@ -191,15 +163,8 @@ std::size_t url_scheme_end(std::string_view text) {
 
 std::string redact_url(std::string_view text, std::size_t scheme_end) {
   std::string redacted(text);
-  // The password sits between the user info's first ':' and the last '@'. Taking the last '@'
-  // of the whole text masks too much when a later part holds one, never too little when the
-  // password itself holds an unencoded '@', '/' or '?'.
   const std::size_t authority = scheme_end + 3;
-  const std::size_t at = redacted.rfind('@');
-  if (at != std::string::npos && at > authority) {
-    const std::size_t colon = redacted.find(':', authority);
-    if (colon < at) redacted.replace(colon + 1, at - colon - 1, password_mask);
-  }
+  mask_user_info_password(redacted, authority);
   const std::size_t query = redacted.find('?', authority);
   if (query == std::string::npos) return redacted;
   std::string result = redacted.substr(0, query + 1);

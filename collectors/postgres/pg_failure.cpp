@@ -7,11 +7,6 @@
 namespace alembic_exporter::postgres {
 namespace {
 
-std::string_view first_line(std::string_view text) {
-  const std::size_t end = text.find_first_of("\r\n");
-  return end == std::string_view::npos ? text : text.substr(0, end);
-}
-
 bool is_sqlstate_character(char c) {
   return std::isdigit(static_cast<unsigned char>(c)) != 0 || (c >= 'A' && c <= 'Z');
 }
@@ -45,10 +40,6 @@ constexpr EnumTable<FailureReason, std::string_view, 9> failure_reason_names = {
 }};
 
 }  // namespace
-
-std::string_view to_string(FailureReason reason) {
-  return value_of(failure_reason_names, reason, std::string_view("unknown"));
-}
 
 bool is_undefined_table(std::string_view sqlstate) { return sqlstate == "42P01"; }
 
@@ -104,46 +95,6 @@ std::string format_endpoint(std::string_view host, std::string_view port) {
     return "[" + std::string(host) + "]:" + shown_port;
   }
   return std::string(host) + ":" + shown_port;
-}
-
-std::string failure_detail(FailureReason reason, std::string_view where, std::string_view text) {
-  std::string detail;
-  switch (reason) {
-    case FailureReason::connection_refused:
-      detail = "Connection refused to ";
-      break;
-    case FailureReason::dns:
-      detail = "Cannot resolve host ";
-      break;
-    case FailureReason::timeout:
-      detail = "Timed out at ";
-      break;
-    case FailureReason::auth_failed:
-      detail = "Authentication failed at ";
-      break;
-    case FailureReason::database_missing:
-      detail = "Database missing at ";
-      break;
-    case FailureReason::permission_denied:
-      detail = "Permission denied at ";
-      break;
-    case FailureReason::ssl:
-      detail = "SSL failure with ";
-      break;
-    case FailureReason::query_failed:
-      detail = "Query failed at ";
-      break;
-    case FailureReason::protocol:
-      detail = "Protocol error with ";
-      break;
-  }
-  detail += where;
-  const std::string_view line = first_line(text);
-  if (!line.empty()) {
-    detail += ": ";
-    detail += line;
-  }
-  return detail;
 }
 
 }  // namespace alembic_exporter::postgres

@@ -4,29 +4,14 @@
 #include <string>
 #include <string_view>
 
+#include "collectors/read_failure.hpp"
+
 namespace alembic_exporter::postgres {
 
-/// Why reading the version table failed; a missing table is not a failure.
-enum class FailureReason {
-  connection_refused,
-  dns,
-  timeout,
-  auth_failed,
-  database_missing,
-  permission_denied,
-  ssl,
-  query_failed,
-  protocol,
-};
-
-/// The reason's label value, e.g. "connection_refused".
-std::string_view to_string(FailureReason reason);
-
-/// A failed read: the reason and one human line without secrets.
-struct ReadFailure {
-  FailureReason reason;
-  std::string detail;
-};
+using alembic_exporter::failure_detail;
+using alembic_exporter::FailureReason;
+using alembic_exporter::ReadFailure;
+using alembic_exporter::to_string;
 
 /// SQLSTATE 42P01 (undefined_table): the version table does not exist, i.e. no revision yet.
 bool is_undefined_table(std::string_view sqlstate);
@@ -50,9 +35,5 @@ std::string_view libpq_text_in_message(std::string_view message);
 
 /// `host:port`, with brackets around an IPv6 literal; port 5432 when libpq reports none.
 std::string format_endpoint(std::string_view host, std::string_view port);
-
-/// One line such as "Connection refused to localhost:8100" or "Permission denied at
-/// localhost:8100: permission denied for table alembic_version".
-std::string failure_detail(FailureReason reason, std::string_view where, std::string_view text);
 
 }  // namespace alembic_exporter::postgres

@@ -5,16 +5,15 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <random>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
 
-#include "collectors/postgres/password_file.hpp"
-#include "collectors/postgres/reconnect_backoff.hpp"
+#include "collectors/password_file.hpp"
 #include "collectors/postgres/session_parameters.hpp"
-#include "collectors/postgres/socket_watch.hpp"
-#include "collectors/postgres/version_query.hpp"
+#include "collectors/reconnect_backoff.hpp"
+#include "collectors/socket_watch.hpp"
+#include "collectors/version_query.hpp"
 
 namespace alembic_exporter::postgres {
 namespace {
@@ -54,7 +53,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
         socket_(io),
         deadline_(io),
         cancel_poll_(io),
-        random_(std::random_device{}()) {}
+        backoff_(settings_.reconnect_backoff_initial, settings_.reconnect_backoff_max) {}
   Operation(const Operation&) = delete;
   Operation& operator=(const Operation&) = delete;
 
@@ -71,8 +70,8 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
       return;
     }
     close_connection();
-    if (last_connect_failure_ && std::chrono::steady_clock::now() < retry_not_before_) {
-      finish(*last_connect_failure_);
+    if (const ReadFailure* failure = backoff_.holding()) {
+      finish(*failure);
       return;
     }
     start_connect();
@@ -193,8 +192,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   }
 
   void connected() {
-    consecutive_connect_failures_ = 0;
-    last_connect_failure_.reset();
+    backoff_.succeeded();
     if (PQsetnonblocking(connection_.get(), 1) != 0) {
       connect_failed(connection_failure());
       return;
@@ -225,13 +223,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
 
   void connect_failed(ReadFailure failure) {
     close_connection();
-    ++consecutive_connect_failures_;
-    std::uniform_real_distribution<double> jitter(0.0, 1.0);
-    retry_not_before_ =
-        std::chrono::steady_clock::now() +
-        reconnect_delay(consecutive_connect_failures_, settings_.reconnect_backoff_initial,
-                        settings_.reconnect_backoff_max, jitter(random_));
-    last_connect_failure_ = failure;
+    backoff_.failed(failure);
     finish(std::move(failure));
   }
 
@@ -449,10 +441,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   bool reused_connection_ = false;
   bool replaced_dead_connection_ = false;
   std::optional<ReadOutcome> first_result_;
-  int consecutive_connect_failures_ = 0;
-  std::optional<ReadFailure> last_connect_failure_;
-  std::chrono::steady_clock::time_point retry_not_before_;
-  std::minstd_rand random_;
+  ConnectBackoff backoff_;
   ReadFailure pending_failure_{FailureReason::timeout, {}};
   std::shared_ptr<std::atomic<bool>> cancel_sent_;
   std::chrono::steady_clock::time_point cancel_wait_until_;

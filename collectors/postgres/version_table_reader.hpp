@@ -11,16 +11,12 @@
 
 #include "collectors/postgres/database_url.hpp"
 #include "collectors/postgres/pg_failure.hpp"
+#include "collectors/version_reader.hpp"
 
 namespace alembic_exporter::postgres {
 
-/// What the version table holds. `table_missing` means it does not exist (a fresh database).
-struct VersionTableRows {
-  std::vector<std::string> revisions;  ///< byte order; empty for an empty table
-  bool table_missing = false;
-};
-
-using ReadOutcome = std::variant<VersionTableRows, ReadFailure>;
+using alembic_exporter::ReadOutcome;
+using alembic_exporter::VersionTableRows;
 
 /// One component's database and how to read it.
 struct ReaderSettings {
@@ -46,11 +42,11 @@ struct ReaderSettings {
 /// thread. libpq resolves host names synchronously (PQconnectStartParams/PQconnectPoll call
 /// getaddrinfo), so a slow resolver delays the loop; IP addresses or `hostaddr` avoid that.
 /// The program must ignore SIGPIPE: libpq 15's PQcancel sends without MSG_NOSIGNAL.
-class VersionTableReader {
+class VersionTableReader final : public VersionReader {
  public:
   VersionTableReader(asio::io_context& io, ReaderSettings settings);
   /// Abandons a read in flight: its `done` is not called.
-  ~VersionTableReader();
+  ~VersionTableReader() override;
   VersionTableReader(const VersionTableReader&) = delete;
   VersionTableReader& operator=(const VersionTableReader&) = delete;
 
@@ -58,11 +54,11 @@ class VersionTableReader {
   /// `timeout` plus at most `cancel_grace` for cancelling a running statement. A reused connection
   /// that turns out dead is replaced once within the same budget. Reads must not overlap:
   /// starting one while another is in flight throws std::logic_error.
-  void read(std::function<void(ReadOutcome)> done);
+  void read(std::function<void(ReadOutcome)> done) override;
 
   /// Ends a read in flight now, as if its budget had run out: a running statement is cancelled
   /// on the server and `done` gets a `timeout` failure. No effect when idle.
-  void cancel();
+  void cancel() override;
 
  private:
   class Operation;

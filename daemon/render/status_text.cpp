@@ -61,6 +61,15 @@ std::string status_line(const ComponentStatus& status) {
   return {};
 }
 
+std::string check_database(const ComponentStatus& status) {
+  if (status.database_engine == "SQLite") {
+    return "Check the SQLite file " + status.database_endpoint + " exists and is readable";
+  }
+  const std::string engine =
+      status.database_engine.empty() ? std::string("PostgreSQL") : status.database_engine;
+  return "Check " + engine + " is running on " + status.database_endpoint;
+}
+
 std::string recommendation(const ComponentStatus& status, const StatusAdvice& advice) {
   switch (status.state) {
     case State::up_to_date:
@@ -77,7 +86,7 @@ std::string recommendation(const ComponentStatus& status, const StatusAdvice& ad
       return "Recommended action:\nCheck out the code that matches the database, or downgrade "
              "the database with the code that created it.\n";
     case State::unreachable:
-      return "Recommended actions:\n1. Check PostgreSQL is running on " + status.database_endpoint +
+      return "Recommended actions:\n1. " + check_database(status) +
              "\n2. Verify the database settings of component " + status.component + " in " +
              advice.settings_file + '\n';
     case State::script_error:

@@ -6,9 +6,13 @@
 #include <string_view>
 #include <variant>
 
+#include "collectors/database_engine.hpp"
+#include "collectors/mysql/mysql_url.hpp"
 #include "collectors/postgres/database_url.hpp"
+#include "collectors/sqlite/sqlite_url.hpp"
 
 namespace postgres = alembic_exporter::postgres;
+namespace mysql = alembic_exporter::mysql;
 
 namespace {
 
@@ -45,12 +49,26 @@ void check_parse(const std::string& url) {
   check_hidden(url, postgres::redact_database_url(url), "redact_database_url()");
 }
 
+void check_parse_mysql(const std::string& url) {
+  const auto engine = alembic_exporter::database_engine(url);
+  if (const auto* error = std::get_if<std::string>(&engine))
+    check_hidden(url, *error, "the dialect error");
+  const auto parsed = mysql::parse_mysql_url(url);
+  if (const auto* mysql_url = std::get_if<mysql::MysqlUrl>(&parsed)) {
+    check_hidden(url, mysql_url->redacted, "redacted");
+    check_hidden(url, mysql::endpoint_of(*mysql_url), "endpoint_of()");
+  } else {
+    check_hidden(url, std::get<std::string>(parsed), "the error");
+  }
+}
+
 }  // namespace
 
 // The first byte picks a template that places the password where every form of database URL
 // keeps it; the rest, split at the first NUL, fills the template's two gaps. Characters that would
 // move the password out of its place (end the user info, open a quote, start a URL) are left out
 // of the first gap. Template 3 parses the bytes as they are, only for crashes.
+// Templates 4 and 5 are the MySQL/MariaDB forms of template 0.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
@@ -62,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return part.find_first_of(characters) != std::string_view::npos;
   };
   const std::string secret_text(secret);
-  switch (data[0] % 4) {
+  switch (data[0] % 6) {
     case 0:
       if (has_any(before, "/?#")) return 0;
       check_parse("postgresql://" + std::string(before) + ":" + secret_text + "@" +
@@ -77,10 +95,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (has_any(before, "'\\=:")) return 0;  // ':' could make it a URL, the password its port
       check_parse(std::string(before) + " password=" + secret_text + " " + std::string(after));
       break;
+    case 4:
+    case 5:
+      if (has_any(before, "/?#")) return 0;
+      check_parse_mysql((data[0] % 6 == 4 ? "mysql+pymysql://" : "mariadb://") +
+                        std::string(before) + ":" + secret_text + "@" + std::string(after));
+      break;
     default: {
       const std::string text(rest);
+      alembic_exporter::database_engine(text);
       postgres::parse_database_url(text);
       postgres::redact_database_url(text);
+      mysql::parse_mysql_url(text);
+      alembic_exporter::sqlite::parse_sqlite_url(text);
     }
   }
   return 0;

@@ -80,10 +80,13 @@ TEST_CASE("each bad fixture reports exactly its problems") {
       {"bad-duplicate-key.yaml", {"6:1: duplicate key 'interval' (first given on line 2)"}},
       {"bad-log.yaml", {"2:6: invalid log target 'syslog' (expected auto, journald or stderr)"}},
       {"bad-database-url.yaml",
-       {"6:12: unsupported database URL scheme \"mysql\" in "
-        "mysql://exporter:****@localhost/backend "
-        "(expected postgresql://, postgres:// or postgresql+<driver>:// with driver one of "
-        "asyncpg, pg8000, psycopg, psycopg2, psycopg2cffi)"}},
+       {"6:12: invalid database URL "
+        "mysql+pymysql://exporter:****@localhost/backend?sslmode=require: unsupported query "
+        "parameter \"sslmode\" (expected unix_socket, charset, ssl_ca, ssl_capath, ssl_cert, "
+        "ssl_key, ssl_cipher, ssl_mode, ssl_check_hostname or ssl_verify_identity)"}},
+      {"bad-database-dialect.yaml",
+       {"6:12: unsupported database dialect \"mssql\" (expected postgresql, postgres, mysql, "
+        "mariadb or sqlite, optionally with +driver)"}},
       {"bad-script-without-url.yaml",
        {"3:5: component 'manager' uses 'script_location' and so needs 'database.url'"}},
       {"bad-version-locations-with-ini.yaml",
@@ -135,7 +138,8 @@ TEST_CASE("a component without a name is a problem, not an exception") {
 }
 
 TEST_CASE("no problem message contains a password") {
-  for (const char* name : {"bad-database-url.yaml", "bad-several-problems.yaml"}) {
+  for (const char* name :
+       {"bad-database-url.yaml", "bad-database-dialect.yaml", "bad-several-problems.yaml"}) {
     const auto text = problems_of(load_config(fixture(name), testing::backend_ai_host()));
     CHECK_FALSE(text.empty());
     CHECK(text.find("hunter2") == std::string::npos);
@@ -150,13 +154,40 @@ TEST_CASE("database URLs: what the version-table reader accepts, and nothing els
                          url + "\n",
                      "c.yaml", testing::backend_ai_host()));
   };
-  for (const char* url : {"postgresql://h/db", "postgres://h/db", "postgresql+asyncpg://h/db",
-                          "postgresql+psycopg2://u:p@h/db", "host=h dbname=db"}) {
+  for (const char* url :
+       {"postgresql://h/db", "postgres://h/db", "postgresql+asyncpg://h/db",
+        "postgresql+psycopg2://u:p@h/db", "host=h dbname=db", "mysql://h/db",
+        "mysql+pymysql://u:p@h:3307/db?charset=utf8mb4", "mysql+mysqldb://h/db",
+        "mysql+aiomysql://h/db", "mysql+asyncmy://h/db", "mariadb://h/db",
+        "mariadb+mariadbconnector://u@h/db?ssl_ca=/ca.pem&ssl_mode=VERIFY_IDENTITY",
+        "mysql://u@localhost/db?unix_socket=/run/mysqld/mysqld.sock", "sqlite:///app.db",
+        "sqlite:////var/lib/app.db", "sqlite+pysqlite:///app.db", "sqlite+aiosqlite:///a.db"}) {
+    CAPTURE(std::string(url));
     CHECK(check(url) == "");
   }
-  for (const char* url : {"postgresql+://h/db", "postgresql+a-b://h/db", "mysql://h/db"}) {
-    CHECK(check(url).find("c.yaml:5:12: ") == 0);
+  for (const char* url : {"postgresql+://h/db", "postgresql+a-b://h/db", "mssql+pyodbc://h/db",
+                          "oracle://h/db", "mysql+odbc://h/db", "mysql://h", "mysql://h:0/db",
+                          "mysql://h/db?ssl_mode=maybe", "sqlite://", "\"sqlite:///:memory:\"",
+                          "sqlite://host/app.db", "sqlite+pysqlcipher:///a.db"}) {
+    CAPTURE(std::string(url));
+    CHECK_MESSAGE(check(url).find("c.yaml:5:12: ") == 0, check(url));
   }
+}
+
+TEST_CASE("a relative SQLite path is relative to the configuration file's directory") {
+  const auto url_of = [](const std::string& url) {
+    const auto config = valid(parse_config(
+        "components:\n  - name: m\n    script_location: /srv/app/migrations\n    database:\n"
+        "      url: " +
+            url + "\n",
+        "/etc/alembic-exporter/config.yaml", testing::backend_ai_host()));
+    return config.components.at(0).database.url.value();
+  };
+  CHECK(url_of("sqlite:///app.db").full == "sqlite:////etc/alembic-exporter/app.db");
+  CHECK(url_of("sqlite+aiosqlite:///../data/app.db").full ==
+        "sqlite+aiosqlite:////etc/data/app.db");
+  CHECK(url_of("sqlite:////var/lib/app.db").full == "sqlite:////var/lib/app.db");
+  CHECK(url_of("mysql://u:secret@h/db").redacted == "mysql://u:****@h/db");
 }
 
 TEST_CASE("defaults are filled in") {
@@ -222,6 +253,19 @@ TEST_CASE("the example configurations are valid") {
   const std::string examples = CONFIG_EXAMPLES;
   const auto environment = testing::fake_environment({}, {"/srv/app/alembic.ini"}, {});
   CHECK(valid(load_config(examples + "/minimal.yaml", environment)).components.size() == 1);
+  const auto with_credentials =
+      testing::fake_environment({{"CREDENTIALS_DIRECTORY", "/run/credentials/x"}},
+                                {"/srv/app/alembic.ini", "/run/credentials/x/app-db"},
+                                {"/srv/app/migrations", "/srv/app/migrations/versions"});
+  CHECK(valid(load_config(examples + "/postgresql.yaml", with_credentials))
+            .components.at(0)
+            .database.url->redacted.starts_with("postgresql://"));
+  CHECK(valid(load_config(examples + "/mysql.yaml", with_credentials))
+            .components.at(0)
+            .database.url->redacted.starts_with("mysql+pymysql://"));
+  CHECK(valid(load_config(examples + "/sqlite.yaml", with_credentials))
+            .components.at(1)
+            .database.url->full == "sqlite:////var/lib/worker/worker.db");
 
   const auto config = valid(load_config(examples + "/backend.ai.yaml", testing::backend_ai_host()));
   REQUIRE(config.components.size() == 3);

@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
-#include "collectors/postgres/password_file.hpp"
-#include "collectors/postgres/reconnect_backoff.hpp"
+#include "collectors/password_file.hpp"
 #include "collectors/postgres/session_parameters.hpp"
-#include "collectors/postgres/version_query.hpp"
+#include "collectors/reconnect_backoff.hpp"
+#include "collectors/version_query.hpp"
 
 namespace alembic_exporter::postgres {
 namespace {

@@ -1,4 +1,4 @@
-#include "collectors/postgres/socket_watch.hpp"
+#include "collectors/socket_watch.hpp"
 
 #include <doctest/doctest.h>
 #include <sys/socket.h>

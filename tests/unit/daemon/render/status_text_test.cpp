@@ -116,6 +116,22 @@ TEST_CASE("cannot connect") {
         "/etc/alembic-exporter/config.yaml\n");
 }
 
+TEST_CASE("the advice names the engine: MySQL/MariaDB's server, SQLite's file") {
+  auto value = status(State::unreachable);
+  value.database_endpoint = "db.example:3306";
+  value.database_engine = "MySQL/MariaDB";
+  CHECK(render(value).find("1. Check MySQL/MariaDB is running on db.example:3306\n") !=
+        std::string::npos);
+  value.database_endpoint = "/srv/app/app.db";
+  value.database_engine = "SQLite";
+  CHECK(render(value).find("1. Check the SQLite file /srv/app/app.db exists and is readable\n") !=
+        std::string::npos);
+  value.database_engine = "PostgreSQL";
+  value.database_endpoint = "localhost:5432";
+  CHECK(render(value).find("1. Check PostgreSQL is running on localhost:5432\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("scripts cannot be read") {
   auto value = status(State::script_error);
   value.detail = "versions/1a2b_add_x.py:12:5: unterminated string";

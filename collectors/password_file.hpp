@@ -4,9 +4,9 @@
 #include <string_view>
 #include <variant>
 
-#include "collectors/postgres/pg_failure.hpp"
+#include "collectors/read_failure.hpp"
 
-namespace alembic_exporter::postgres {
+namespace alembic_exporter {
 
 /// The password in `text` (a password file's contents): everything but one trailing newline.
 std::string password_from_file_text(std::string_view text);
@@ -15,4 +15,4 @@ std::string password_from_file_text(std::string_view text);
 /// `auth_failed` failure naming the path, never an exception.
 std::variant<std::string, ReadFailure> read_password_file(const std::string& path);
 
-}  // namespace alembic_exporter::postgres
+}  // namespace alembic_exporter

@@ -1,14 +1,14 @@
-#include "collectors/postgres/version_query.hpp"
+#include "collectors/version_query.hpp"
 
-namespace alembic_exporter::postgres {
+namespace alembic_exporter {
 
-std::string quote_identifier(std::string_view identifier) {
-  std::string quoted = "\"";
+std::string quote_identifier(std::string_view identifier, char quote) {
+  std::string quoted(1, quote);
   for (const char c : identifier) {
     quoted += c;
-    if (c == '"') quoted += '"';
+    if (c == quote) quoted += quote;
   }
-  return quoted + "\"";
+  return quoted + quote;
 }
 
 std::string version_query(std::string_view table, const std::optional<std::string>& schema) {
@@ -17,4 +17,4 @@ std::string version_query(std::string_view table, const std::optional<std::strin
   return query + quote_identifier(table);
 }
 
-}  // namespace alembic_exporter::postgres
+}  // namespace alembic_exporter

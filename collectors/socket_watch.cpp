@@ -1,4 +1,4 @@
-#include "collectors/postgres/socket_watch.hpp"
+#include "collectors/socket_watch.hpp"
 
 #include <poll.h>
 #include <sys/stat.h>
@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-namespace alembic_exporter::postgres {
+namespace alembic_exporter {
 namespace {
 
 asio::error_code last_error() { return {errno, asio::system_category()}; }
@@ -55,4 +55,4 @@ void SocketWatch::close() {
   inode_ = 0;
 }
 
-}  // namespace alembic_exporter::postgres
+}  // namespace alembic_exporter

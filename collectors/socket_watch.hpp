@@ -5,11 +5,12 @@
 #include <asio.hpp>
 #include <functional>
 
-namespace alembic_exporter::postgres {
+namespace alembic_exporter {
 
-/// Lets Asio wait for readiness of libpq's socket without ever owning it. Asio watches a dup()
-/// of libpq's descriptor, so libpq closing or replacing its socket (next host or address, SSL
-/// retry) can never leave Asio's epoll registration on a descriptor number that was reused.
+/// Lets Asio wait for readiness of a client library's socket (libpq, Connector/C) without ever
+/// owning it. Asio watches a dup() of the library's descriptor, so the library closing or
+/// replacing its socket (next host or address, SSL retry) can never leave Asio's epoll
+/// registration on a descriptor number that was reused.
 class SocketWatch {
  public:
   enum class Direction { read, write };
@@ -39,4 +40,4 @@ class SocketWatch {
   ino_t inode_ = 0;
 };
 
-}  // namespace alembic_exporter::postgres
+}  // namespace alembic_exporter

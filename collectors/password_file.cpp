@@ -1,11 +1,11 @@
-#include "collectors/postgres/password_file.hpp"
+#include "collectors/password_file.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
-namespace alembic_exporter::postgres {
+namespace alembic_exporter {
 
 std::string password_from_file_text(std::string_view text) {
   if (text.ends_with('\n')) text.remove_suffix(1);
@@ -24,4 +24,4 @@ std::variant<std::string, ReadFailure> read_password_file(const std::string& pat
   return password_from_file_text(contents.str());
 }
 
-}  // namespace alembic_exporter::postgres
+}  // namespace alembic_exporter

@@ -1,0 +1,74 @@
+#include "collectors/read_failure.hpp"
+
+namespace alembic_exporter {
+
+std::string_view to_string(FailureReason reason) {
+  switch (reason) {
+    case FailureReason::connection_refused:
+      return "connection_refused";
+    case FailureReason::dns:
+      return "dns";
+    case FailureReason::timeout:
+      return "timeout";
+    case FailureReason::auth_failed:
+      return "auth_failed";
+    case FailureReason::database_missing:
+      return "database_missing";
+    case FailureReason::permission_denied:
+      return "permission_denied";
+    case FailureReason::ssl:
+      return "ssl";
+    case FailureReason::query_failed:
+      return "query_failed";
+    case FailureReason::protocol:
+      return "protocol";
+  }
+  return "unknown";
+}
+
+std::string_view first_line(std::string_view text) {
+  const std::size_t end = text.find_first_of("\r\n");
+  return end == std::string_view::npos ? text : text.substr(0, end);
+}
+
+std::string failure_detail(FailureReason reason, std::string_view where, std::string_view text) {
+  std::string detail;
+  switch (reason) {
+    case FailureReason::connection_refused:
+      detail = "Connection refused to ";
+      break;
+    case FailureReason::dns:
+      detail = "Cannot resolve host ";
+      break;
+    case FailureReason::timeout:
+      detail = "Timed out at ";
+      break;
+    case FailureReason::auth_failed:
+      detail = "Authentication failed at ";
+      break;
+    case FailureReason::database_missing:
+      detail = "Database missing at ";
+      break;
+    case FailureReason::permission_denied:
+      detail = "Permission denied at ";
+      break;
+    case FailureReason::ssl:
+      detail = "SSL failure with ";
+      break;
+    case FailureReason::query_failed:
+      detail = "Query failed at ";
+      break;
+    case FailureReason::protocol:
+      detail = "Protocol error with ";
+      break;
+  }
+  detail += where;
+  const std::string_view line = first_line(text);
+  if (!line.empty()) {
+    detail += ": ";
+    detail += line;
+  }
+  return detail;
+}
+
+}  // namespace alembic_exporter
