@@ -34,8 +34,9 @@ class CollectorFactory {
 };
 
 /// Blocks until the statements of cancelled checks have been cancelled on their servers, at most
-/// `budget`: destroying a collector cancels its check, but the request outlives it briefly, and
-/// a process exiting before it is sent leaves the statement running. For shutdown.
-void await_cancellations(std::chrono::milliseconds budget);
+/// the readers' cancel grace (250 ms): destroying a collector cancels its check, but the request
+/// outlives it briefly, and a process exiting before it is sent leaves the statement running.
+/// For shutdown.
+void await_cancellations();
 
 }  // namespace alembic_exporter

@@ -11,8 +11,8 @@
 
 namespace alembic_exporter {
 
-/// One state per component per check (PRODUCT.md §2), in precedence order: when several hold,
-/// the first one listed wins.
+/// One state per component per check (docs/CONTRACT.md "States"), in precedence order: when several
+/// hold, the first one listed wins.
 enum class State {
   script_error,
   unreachable,

@@ -1,4 +1,4 @@
-"""The metric names alembic_exporter exports (PRODUCT.md §4) and a PromQL name scanner.
+"""The metric names alembic_exporter exports (docs/CONTRACT.md "Metrics") and a PromQL name scanner.
 
 Dashboards and rules may only query these, Prometheus's own `up`, and the recording rules of
 deploy/prometheus/recording.yml; the deploy tests use this module to enforce that.

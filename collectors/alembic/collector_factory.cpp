@@ -196,9 +196,9 @@ std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
   return std::make_unique<AlembicCollector>(io, std::move(collector), trees_->scanner(settings));
 }
 
-void await_cancellations(std::chrono::milliseconds budget) {
-  const auto until = std::chrono::steady_clock::now() + budget;
-  postgres::await_cancel_requests(budget);
+void await_cancellations() {
+  const auto until = std::chrono::steady_clock::now() + postgres::cancel_grace;
+  postgres::await_cancel_requests();
   sqlite::await_workers(std::chrono::duration_cast<std::chrono::milliseconds>(std::max(
       std::chrono::steady_clock::duration::zero(), until - std::chrono::steady_clock::now())));
 }

@@ -31,9 +31,7 @@ using Connection = std::unique_ptr<PGconn, ConnectionCloser>;
 using Result = std::unique_ptr<PGresult, ResultClearer>;
 using CancelRequest = std::unique_ptr<PGcancel, CancelFreer>;
 
-// How long a timed-out read waits past its budget for the cancel request to reach the server.
-constexpr std::chrono::milliseconds kCancelGrace{250};
-constexpr std::chrono::milliseconds kCancelPoll{10};
+constexpr std::chrono::milliseconds cancel_poll_interval{10};
 
 /// Threads running PQcancel now, for await_cancel_requests.
 std::atomic<int> cancel_requests_in_flight{0};
@@ -401,7 +399,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
 
   // PQcancel (libpq 15 has no non-blocking cancel; PQcancelCreate came with 17) opens its own
   // connection and blocks without a timeout, so it runs on a short-lived detached thread that
-  // owns everything it touches. The read waits for it at most kCancelGrace; if the server does
+  // owns everything it touches. The read waits for it at most cancel_grace; if the server does
   // not take it, the session's statement_timeout still ends the statement.
   void cancel_statement(const std::string& what) {
     ++token_;
@@ -411,7 +409,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
     CancelRequest request(PQgetCancel(connection_.get()));
     close_connection();
     cancel_sent_ = std::make_shared<std::atomic<bool>>(false);
-    cancel_wait_until_ = std::chrono::steady_clock::now() + kCancelGrace;
+    cancel_wait_until_ = std::chrono::steady_clock::now() + cancel_grace;
     if (request) {
       ++cancel_requests_in_flight;
       try {
@@ -437,7 +435,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
       finish(std::move(pending_failure_));
       return;
     }
-    cancel_poll_.expires_after(kCancelPoll);
+    cancel_poll_.expires_after(cancel_poll_interval);
     cancel_poll_.async_wait(guard(&Operation::poll_cancel));
   }
 
@@ -486,10 +484,10 @@ void VersionTableReader::read(std::function<void(ReadOutcome)> done) {
 
 void VersionTableReader::cancel() { operation_->cancel(); }
 
-void await_cancel_requests(std::chrono::milliseconds budget) {
-  const auto until = std::chrono::steady_clock::now() + budget;
+void await_cancel_requests() {
+  const auto until = std::chrono::steady_clock::now() + cancel_grace;
   while (cancel_requests_in_flight.load() > 0 && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(kCancelPoll);
+    std::this_thread::sleep_for(cancel_poll_interval);
   }
 }
 

@@ -8,7 +8,7 @@
 #include "daemon/core/component_history.hpp"
 #include "daemon/systemd/message_ids.hpp"
 #include "daemon/systemd/migration_entry.hpp"
-#include "daemon/systemd/status_summary.hpp"
+#include "daemon/systemd/notify_status_line.hpp"
 #include "daemon/systemd/transition_entry.hpp"
 #include "daemon/systemd/warnings_entry.hpp"
 
@@ -19,8 +19,6 @@ constexpr auto heartbeat_period = std::chrono::seconds(1);
 constexpr auto stalled_after = std::chrono::seconds(10);
 /// READY=1 waits for the first round of checks, but never longer than the check budget + this.
 constexpr auto ready_slack = std::chrono::seconds(1);
-/// Shutdown waits at most this long for cancelled statements to reach their servers.
-constexpr auto cancel_grace = std::chrono::milliseconds(250);
 
 std::vector<std::string> listen_strings(const config::ValidatedConfig& config) {
   std::vector<std::string> addresses;
@@ -144,7 +142,7 @@ void App::on_result(ComponentStatus status) {
   if (step.warnings_changed) logger_.write(systemd::warnings_entry(step.snapshot->status));
   publish();
   if (ready_ && step.transition) {
-    notifier_.status(systemd::status_summary(*store_.load(), components_.size()));
+    notifier_.status_line(systemd::notify_status_line(*store_.load(), components_.size()));
   }
   first_round_finished(name);
 }
@@ -170,7 +168,7 @@ void App::declare_ready() {
   if (ready_) return;
   ready_ = true;
   ready_timer_.cancel();
-  notifier_.ready(systemd::status_summary(*store_.load(), components_.size()));
+  notifier_.ready(systemd::notify_status_line(*store_.load(), components_.size()));
 }
 
 void App::on_signal(const std::error_code& error, int signal_number) {
@@ -209,7 +207,7 @@ void App::reload() {
                    config_file_field(config_.file)});
   }
   publish();
-  if (ready_) notifier_.ready(systemd::status_summary(*store_.load(), components_.size()));
+  if (ready_) notifier_.ready(systemd::notify_status_line(*store_.load(), components_.size()));
 }
 
 void App::apply(config::ValidatedConfig next) {
@@ -245,7 +243,7 @@ void App::shutdown() {
                  config_file_field(config_.file)});
   http_.reset();        // stop accepting first
   components_.clear();  // cancels in-flight checks and closes connections
-  await_cancellations(cancel_grace);
+  await_cancellations();
   signals_.cancel();
   heartbeat_timer_.cancel();
   watchdog_timer_.cancel();

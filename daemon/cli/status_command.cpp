@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "collectors/enum_table.hpp"
 #include "daemon/cli/status_targets.hpp"
 #include "daemon/core/exit_codes.hpp"
 #include "daemon/render/status_json.hpp"
@@ -14,22 +15,17 @@
 namespace alembic_exporter::cli {
 namespace {
 
-core::ExitCode exit_code_for(State state) {
-  switch (state) {
-    case State::up_to_date:
-      return core::ExitCode::ok;
-    case State::behind:
-    case State::no_revision:
-      return core::ExitCode::behind;
-    case State::diverged:
-    case State::unknown_revision:
-    case State::script_error:
-      return core::ExitCode::inconsistent;
-    case State::unreachable:
-      return core::ExitCode::unreachable;
-  }
-  return core::ExitCode::software;
-}
+/// The exit code a component in the state asks for; the worst one decides.
+constexpr EnumTable<State, core::ExitCode, all_states.size()> exit_codes = {{
+    {State::up_to_date, core::ExitCode::ok},
+    {State::behind, core::ExitCode::behind},
+    {State::diverged, core::ExitCode::inconsistent},
+    {State::no_revision, core::ExitCode::behind},
+    {State::unknown_revision, core::ExitCode::inconsistent},
+    {State::unreachable, core::ExitCode::unreachable},
+    {State::script_error, core::ExitCode::inconsistent},
+}};
+static_assert(has_rows_for(exit_codes, all_states));
 
 int usage_error(std::ostream& err, const std::string& message) {
   err << "alembic_exporter status: " << message << "\nTry 'alembic_exporter status --help'.\n";
@@ -91,7 +87,7 @@ int run_status_command(std::span<const std::string_view> arguments, std::ostream
   }
   core::ExitCode worst = core::ExitCode::ok;
   for (const auto& status : statuses) {
-    worst = std::max(worst, exit_code_for(status.state));
+    worst = std::max(worst, value_of(exit_codes, status.state, core::ExitCode::software));
   }
   return core::to_int(worst);
 }

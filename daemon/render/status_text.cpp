@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/enum_table.hpp"
 #include "daemon/core/migration_text.hpp"
 
 namespace alembic_exporter::render {
@@ -13,25 +14,16 @@ struct Headline {
   std::string_view text;
 };
 
-Headline headline(State state) {
-  switch (state) {
-    case State::up_to_date:
-      return {"✅", "Database Status: Up-to-date"};
-    case State::behind:
-      return {"⚠️", "Database Status: Behind"};
-    case State::diverged:
-      return {"🔀", "Database Status: Diverged"};
-    case State::no_revision:
-      return {"❓", "Database Status: No revision"};
-    case State::unknown_revision:
-      return {"❓", "Database Status: Unknown revision"};
-    case State::unreachable:
-      return {"❌", "Error: Cannot connect to database"};
-    case State::script_error:
-      return {"❌", "Error: Migration scripts cannot be read"};
-  }
-  return {"", ""};
-}
+constexpr EnumTable<State, Headline, all_states.size()> headlines = {{
+    {State::up_to_date, {"✅", "Database Status: Up-to-date"}},
+    {State::behind, {"⚠️", "Database Status: Behind"}},
+    {State::diverged, {"🔀", "Database Status: Diverged"}},
+    {State::no_revision, {"❓", "Database Status: No revision"}},
+    {State::unknown_revision, {"❓", "Database Status: Unknown revision"}},
+    {State::unreachable, {"❌", "Error: Cannot connect to database"}},
+    {State::script_error, {"❌", "Error: Migration scripts cannot be read"}},
+}};
+static_assert(has_rows_for(headlines, all_states));
 
 std::string with_message(const RevisionRef& ref) {
   return ref.message.empty() ? ref.revision : ref.revision + " (" + ref.message + ")";
@@ -126,7 +118,7 @@ std::string warnings_note(const ComponentStatus& status, const TextOptions& opti
 
 std::string render_status_text(const ComponentStatus& status, const StatusAdvice& advice,
                                const TextOptions& options) {
-  const Headline head = headline(status.state);
+  const Headline head = value_of(headlines, status.state);
   std::string text;
   if (options.glyphs) text.append(head.glyph).append(" ");
   text.append(head.text).append("\nComponent: ").append(status.component).append("\n");

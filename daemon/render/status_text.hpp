@@ -19,7 +19,7 @@ struct TextOptions {
   bool verbose = false;  ///< list the pending revisions in apply order and the script warnings
 };
 
-/// The report block of PRODUCT.md §3 for one component, ending in a newline.
+/// The report block of docs/CONTRACT.md "Text" for one component, ending in a newline.
 std::string render_status_text(const ComponentStatus& status, const StatusAdvice& advice,
                                const TextOptions& options);
 
