@@ -13,7 +13,7 @@
 namespace alembic_exporter::config {
 namespace {
 
-constexpr std::array<std::string_view, 16> component_keys{
+constexpr std::array<std::string_view, 17> component_keys{
     "name",
     "alembic_ini",
     "pyproject_toml",

@@ -20,8 +20,6 @@
 namespace alembic_exporter::cli {
 namespace {
 
-constexpr auto cancel_grace = std::chrono::milliseconds(250);
-
 struct WaitSettings {
   std::vector<State> until{State::up_to_date};
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};
@@ -110,7 +108,7 @@ class Wait {
     finished_ = true;
     code_ = code;
     runners_.clear();  // cancels checks in flight
-    await_cancellations(cancel_grace);
+    await_cancellations();
     deadline_.cancel();
     signals_.cancel();
     io_.stop();

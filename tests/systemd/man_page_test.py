@@ -31,7 +31,7 @@ class ManPageTest(unittest.TestCase):
             self.assertIn(f"alembic_exporter {command}", rendered)
         exit_codes = re.findall(r"^ *\w+ = (\d+),$", read_source("daemon/core/exit_codes.hpp"),
                                 re.MULTILINE)
-        self.assertEqual(len(exit_codes), 8)
+        self.assertEqual(len(exit_codes), 9)
         exit_status = rendered.split("\nEXIT STATUS\n", 1)[1].split("\nENVIRONMENT\n", 1)[0]
         self.assertEqual(re.findall(r"^ {7}(\d+) ", exit_status, re.MULTILINE), exit_codes)
 
