@@ -11,14 +11,32 @@
 
 namespace alembic_exporter {
 
-/// Builds the collector for one component, or says in one line why the source is unusable
-/// (`alembic.ini:3:1: ...`, `no database URL ...`); the line never contains a password.
-std::variant<std::unique_ptr<Collector>, std::string> make_collector(asio::io_context& io,
-                                                                     const ComponentSource& source);
+/// Builds collectors. Collectors made by one factory share what their sources have in common:
+/// components whose version locations are the same share one scanner, hence one parsed graph
+/// and one set of watches, and every scanner watches through the factory's one inotify
+/// instance; a component's own cost is its state. What is shared lives as long as a collector
+/// uses it. Not thread-safe: make and run the collectors of one factory on one thread.
+class CollectorFactory {
+ public:
+  CollectorFactory();
+  ~CollectorFactory();
+  CollectorFactory(const CollectorFactory&) = delete;
+  CollectorFactory& operator=(const CollectorFactory&) = delete;
+
+  /// The collector for one component, or in one line why the source is unusable
+  /// (`alembic.ini:3:1: ...`, `no database URL ...`); the line never contains a password.
+  std::variant<std::unique_ptr<Collector>, std::string> make(asio::io_context& io,
+                                                             const ComponentSource& source);
+
+ private:
+  struct SharedTrees;
+  std::unique_ptr<SharedTrees> trees_;
+};
 
 /// Blocks until the statements of cancelled checks have been cancelled on their servers, at most
-/// `budget`: destroying a collector cancels its check, but the request outlives it briefly, and
-/// a process exiting before it is sent leaves the statement running. For shutdown.
-void await_cancellations(std::chrono::milliseconds budget);
+/// the readers' cancel grace (250 ms): destroying a collector cancels its check, but the request
+/// outlives it briefly, and a process exiting before it is sent leaves the statement running.
+/// For shutdown.
+void await_cancellations();
 
 }  // namespace alembic_exporter

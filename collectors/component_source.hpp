@@ -14,6 +14,9 @@ struct ComponentSource {
   std::string name;
   /// An alembic ini to read like the alembic CLI does, or empty.
   std::string alembic_ini;
+  /// A pyproject.toml whose `[tool.alembic]` holds the path settings (alembic >= 1.16), or empty.
+  /// Options set in the ini win.
+  std::string pyproject_toml;
   std::string alembic_section = "alembic";
   /// Roots for `package.module:dir` script locations; empty means the ini's directory and src/.
   std::vector<std::string> source_roots;

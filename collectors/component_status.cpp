@@ -1,25 +1,39 @@
 #include "collectors/component_status.hpp"
 
+#include "collectors/enum_table.hpp"
+
 namespace alembic_exporter {
 
-std::string_view to_string(State state) {
-  switch (state) {
-    case State::script_error:
-      return "script_error";
-    case State::unreachable:
-      return "unreachable";
-    case State::diverged:
-      return "diverged";
-    case State::unknown_revision:
-      return "unknown_revision";
-    case State::no_revision:
-      return "no_revision";
-    case State::behind:
-      return "behind";
-    case State::up_to_date:
-      return "up_to_date";
+namespace {
+
+constexpr EnumTable<State, std::string_view, all_states.size()> state_names = {{
+    {State::up_to_date, "up_to_date"},
+    {State::behind, "behind"},
+    {State::diverged, "diverged"},
+    {State::no_revision, "no_revision"},
+    {State::unknown_revision, "unknown_revision"},
+    {State::unreachable, "unreachable"},
+    {State::script_error, "script_error"},
+}};
+static_assert(has_rows_for(state_names, all_states));
+
+}  // namespace
+
+std::string_view to_string(State state) { return value_of(state_names, state); }
+
+std::optional<State> state_from_string(std::string_view label) {
+  for (const State state : all_states) {
+    if (to_string(state) == label) return state;
   }
-  return "unknown";
+  return std::nullopt;
+}
+
+std::string state_labels() {
+  std::string labels;
+  for (const State state : all_states) {
+    labels += (labels.empty() ? "" : ", ") + std::string(to_string(state));
+  }
+  return labels;
 }
 
 std::string format_problem(const ScriptProblem& problem) {

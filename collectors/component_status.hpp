@@ -11,8 +11,8 @@
 
 namespace alembic_exporter {
 
-/// One state per component per check (PRODUCT.md §2), in precedence order: when several hold,
-/// the first one listed wins.
+/// One state per component per check (docs/CONTRACT.md "States"), in precedence order: when several
+/// hold, the first one listed wins.
 enum class State {
   script_error,
   unreachable,
@@ -35,8 +35,21 @@ inline constexpr std::array<std::string_view, 10> check_error_reasons = {
     "permission_denied",  "ssl", "query_failed", "protocol",    "script_error",
 };
 
+/// Every kind of script warning (issue 15), the `alembic_script_warnings` label values: details of
+/// the migration scripts only known when alembic imports them. Warnings never change the state.
+inline constexpr std::array<std::string_view, 2> script_warning_kinds = {
+    "dynamic_branch_labels",
+    "dynamic_depends_on",
+};
+
 /// The state's label as used in metrics, JSON and journald (`up_to_date`, ...).
 std::string_view to_string(State state);
+
+/// The state whose label is `label`, if any.
+std::optional<State> state_from_string(std::string_view label);
+
+/// The labels of every state, comma-separated in `all_states` order, for messages.
+std::string state_labels();
 
 struct RevisionRef {
   std::string revision;
@@ -46,12 +59,14 @@ struct RevisionRef {
 
 /// A problem with the migration scripts, for people: `file:line:col: message`.
 struct ScriptProblem {
-  std::string
-      kind;  ///< parse_error, unreadable_file, duplicate_revision, dangling_reference, cycle
+  /// parse_error, unreadable_file, duplicate_revision, dangling_reference, cycle, ...; for a
+  /// warning dynamic_branch_labels or dynamic_depends_on.
+  std::string kind;
   std::string file;
   int line = 0;
   int column = 0;
   std::string message;
+  bool operator==(const ScriptProblem&) const = default;
 };
 
 /// `file:line:col: message`, leaving out what is unknown.
@@ -88,6 +103,8 @@ struct ComponentStatus {
   std::vector<RevisionRef> pending_revisions;  ///< apply order
   std::size_t script_revisions = 0;
   std::vector<ScriptProblem> script_problems;
+  /// Details of the scripts only known at import time (issue 15): shown, never part of `state`.
+  std::vector<ScriptProblem> script_warnings;
   std::size_t expected_heads = 1;
   /// `host:port` or socket directory of the database, for advice; never holds credentials.
   std::string database_endpoint;

@@ -15,7 +15,7 @@ struct Dialect {
 };
 
 // SQLAlchemy's dialect names and the drivers alembic users run with them.
-constexpr auto kDialects = std::to_array<Dialect>({
+constexpr auto dialects = std::to_array<Dialect>({
     {"postgresql", DatabaseEngine::postgresql, ""},
     {"postgres", DatabaseEngine::postgresql, ""},
     {"mysql", DatabaseEngine::mysql, "pymysql, mysqldb, aiomysql, asyncmy"},
@@ -23,7 +23,7 @@ constexpr auto kDialects = std::to_array<Dialect>({
     {"sqlite", DatabaseEngine::sqlite, "pysqlite, aiosqlite"},
 });
 
-constexpr std::string_view kSupported =
+constexpr std::string_view supported_dialects =
     "postgresql, postgres, mysql, mariadb or sqlite, optionally with +driver";
 
 bool lists(std::string_view drivers, std::string_view driver) {
@@ -47,16 +47,16 @@ std::variant<DatabaseEngine, std::string> database_engine(std::string_view url) 
   const std::string_view scheme = url.substr(0, scheme_end);
   const std::size_t plus = scheme.find('+');
   const std::string_view dialect = scheme.substr(0, plus);
-  const auto found = std::find_if(kDialects.begin(), kDialects.end(),
+  const auto found = std::find_if(dialects.begin(), dialects.end(),
                                   [&](const Dialect& known) { return known.name == dialect; });
-  if (found == kDialects.end()) {
+  if (found == dialects.end()) {
     const bool nameable =
         !dialect.empty() && std::all_of(dialect.begin(), dialect.end(), [](char c) {
           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
         });
     return "unsupported database dialect" +
            (nameable ? " \"" + std::string(dialect) + "\"" : std::string()) + " (expected " +
-           std::string(kSupported) + ")";
+           std::string(supported_dialects) + ")";
   }
   if (plus != std::string_view::npos && !found->drivers.empty()) {
     const std::string_view driver = scheme.substr(plus + 1);

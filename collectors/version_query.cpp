@@ -11,6 +11,8 @@ std::string quote_identifier(std::string_view identifier, char quote) {
   return quoted + quote;
 }
 
+std::string quote_literal(std::string_view text) { return quote_identifier(text, '\''); }
+
 std::string version_query(std::string_view table, const std::optional<std::string>& schema) {
   std::string query = "SELECT version_num FROM ";
   if (schema) query += quote_identifier(*schema) + ".";

@@ -26,6 +26,26 @@ std::string unknown_key_message(std::string_view key, std::span<const std::strin
 
 bool is_quoted(const YAML::Node& node) { return node.Tag() == "!"; }
 
+struct BooleanWord {
+  std::string_view word;
+  bool meaning;
+  /// The strictest spelling that accepts it (yaml_1_1 accepts everything yaml_1_2 does).
+  BooleanSpelling since;
+};
+
+constexpr auto yaml_1_1 = BooleanSpelling::yaml_1_1;
+constexpr auto yaml_1_2 = BooleanSpelling::yaml_1_2;
+constexpr BooleanWord boolean_words[] = {
+    {"true", true, yaml_1_2},   {"True", true, yaml_1_2},   {"TRUE", true, yaml_1_2},
+    {"false", false, yaml_1_2}, {"False", false, yaml_1_2}, {"FALSE", false, yaml_1_2},
+    {"y", true, yaml_1_1},      {"Y", true, yaml_1_1},      {"yes", true, yaml_1_1},
+    {"Yes", true, yaml_1_1},    {"YES", true, yaml_1_1},    {"on", true, yaml_1_1},
+    {"On", true, yaml_1_1},     {"ON", true, yaml_1_1},     {"n", false, yaml_1_1},
+    {"N", false, yaml_1_1},     {"no", false, yaml_1_1},    {"No", false, yaml_1_1},
+    {"NO", false, yaml_1_1},    {"off", false, yaml_1_1},   {"Off", false, yaml_1_1},
+    {"OFF", false, yaml_1_1},
+};
+
 }  // namespace
 
 std::string_view describe(const YAML::Node& node) {
@@ -45,10 +65,20 @@ std::string_view describe(const YAML::Node& node) {
 }
 
 MapReader::MapReader(const YAML::Node& map, std::span<const std::string_view> allowed,
-                     Problems& problems)
+                     Problems& problems, std::span<const UnsupportedKey> unsupported)
     : map_(map), problems_(problems) {
+  read_keys(allowed, unsupported);
+}
+
+MapReader::MapReader(const YAML::Node& map, AnyKey, Problems& problems)
+    : map_(map), problems_(problems) {
+  read_keys(std::nullopt, {});
+}
+
+void MapReader::read_keys(std::optional<std::span<const std::string_view>> allowed,
+                          std::span<const UnsupportedKey> unsupported) {
   std::map<std::string, YAML::Mark, std::less<>> first_seen;
-  for (const auto& entry : map) {
+  for (const auto& entry : map_) {
     const YAML::Node& key = entry.first;
     if (!key.IsScalar()) {
       problems_.add(key.Mark(), "keys must be strings, not " + std::string(describe(key)));
@@ -61,10 +91,18 @@ MapReader::MapReader(const YAML::Node& map, std::span<const std::string_view> al
       continue;
     }
     first_seen.emplace(name, key.Mark());
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      problems_.add(key.Mark(), unknown_key_message(name, allowed));
+    const auto refused = std::find_if(unsupported.begin(), unsupported.end(),
+                                      [&name](const auto& option) { return option.key == name; });
+    if (refused != unsupported.end()) {
+      problems_.add(key.Mark(), quoted(name) + " is not supported by alembic_exporter (" +
+                                    std::string(refused->instead) + ")");
       continue;
     }
+    if (allowed && std::find(allowed->begin(), allowed->end(), name) == allowed->end()) {
+      problems_.add(key.Mark(), unknown_key_message(name, *allowed));
+      continue;
+    }
+    entries_.emplace_back(key, entry.second);
     if (!entry.second.IsNull()) values_.emplace(name, entry.second);
   }
 }
@@ -98,16 +136,15 @@ std::optional<Located> MapReader::string(std::string_view key) {
   return Located{value->Scalar(), value->Mark()};
 }
 
-std::optional<bool> MapReader::boolean(std::string_view key) {
+std::optional<bool> MapReader::boolean(std::string_view key, BooleanSpelling spelling) {
   constexpr std::string_view expected = "true or false";
   const auto value = scalar(key, expected);
   if (!value) return std::nullopt;
   if (!is_quoted(*value)) {
-    constexpr std::array<std::string_view, 3> yes{"true", "True", "TRUE"};
-    constexpr std::array<std::string_view, 3> no{"false", "False", "FALSE"};
     const std::string& text = value->Scalar();
-    if (std::find(yes.begin(), yes.end(), text) != yes.end()) return true;
-    if (std::find(no.begin(), no.end(), text) != no.end()) return false;
+    for (const auto& [word, meaning, since] : boolean_words) {
+      if (text == word && spelling >= since) return meaning;
+    }
   }
   problems_.add(value->Mark(), quoted(key) + " must be " + std::string(expected) + ", not " +
                                    quoted(value->Scalar()));

@@ -27,7 +27,11 @@ void component_locations(YAML::Emitter& out, const ComponentConfig& component) {
   if (component.alembic_ini) {
     out << YAML::Key << "alembic_ini" << YAML::Value << *component.alembic_ini;
     out << YAML::Key << "alembic_section" << YAML::Value << component.alembic_section;
-  } else {
+  }
+  if (component.pyproject_toml) {
+    out << YAML::Key << "pyproject_toml" << YAML::Value << *component.pyproject_toml;
+  }
+  if (!component.alembic_ini && !component.pyproject_toml) {
     out << YAML::Key << "script_location" << YAML::Value;
     optional_value(out, component.script_location);
     out << YAML::Key << "version_locations" << YAML::Value;
@@ -59,6 +63,9 @@ void component_map(YAML::Emitter& out, const ComponentConfig& component) {
   out << YAML::Key << "upgrade_command" << YAML::Value << component.upgrade_command;
   out << YAML::Key << "merge_command" << YAML::Value << component.merge_command;
   out << YAML::Key << "keepalive" << YAML::Value << component.keepalive;
+  out << YAML::Key << "ready_states" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const State state : component.ready_states) out << std::string(to_string(state));
+  out << YAML::EndSeq;
   out << YAML::EndMap;
 }
 

@@ -13,9 +13,10 @@
 namespace alembic_exporter::config {
 namespace {
 
-constexpr std::array<std::string_view, 15> component_keys{
+constexpr std::array<std::string_view, 17> component_keys{
     "name",
     "alembic_ini",
+    "pyproject_toml",
     "alembic_section",
     "script_location",
     "version_locations",
@@ -29,6 +30,7 @@ constexpr std::array<std::string_view, 15> component_keys{
     "upgrade_command",
     "merge_command",
     "keepalive",
+    "ready_states",
 };
 constexpr std::array<std::string_view, 2> database_keys{"url", "password_file"};
 
@@ -64,6 +66,9 @@ void read_locations(MapReader& reader, ComponentConfig& component, PathResolver&
   if (const auto ini = reader.string("alembic_ini")) {
     component.alembic_ini = paths.file("alembic_ini", *ini);
   }
+  if (const auto toml = reader.string("pyproject_toml")) {
+    component.pyproject_toml = paths.file("pyproject_toml", *toml);
+  }
   if (const auto script = reader.string("script_location")) {
     component.script_location = paths.location("script_location", *script);
   }
@@ -96,7 +101,10 @@ void read_database(MapReader& reader, ComponentConfig& component, bool needs_url
   const auto node = reader.mapping("database");
   if (needs_url && !(node && (*node)["url"] && !(*node)["url"].IsNull())) {
     problems.add(node ? node->Mark() : reader.mark(),
-                 std::string(label) + " uses 'script_location' and so needs 'database.url'");
+                 std::string(label) + " uses '" +
+                     (reader.node("script_location") ? "script_location"
+                                                     : "pyproject_toml' without 'alembic_ini") +
+                     "' and so needs 'database.url'");
   }
   if (node) {
     MapReader database(*node, database_keys, problems);
@@ -112,6 +120,28 @@ void read_database(MapReader& reader, ComponentConfig& component, bool needs_url
     }
     if (const auto file = database.string("password_file")) {
       component.database.password_file = paths.file("password_file", *file);
+    }
+  }
+}
+
+void read_ready_states(MapReader& reader, ComponentConfig& component, Problems& problems) {
+  const auto labels = reader.strings("ready_states");
+  if (!labels) return;
+  if (labels->empty()) {
+    problems.add(
+        reader.node("ready_states")->Mark(),
+        "'ready_states' must name at least one state (expected some of " + state_labels() + ")");
+    return;
+  }
+  component.ready_states.clear();
+  for (const auto& label : *labels) {
+    const auto state = state_from_string(label.value);
+    if (!state) {
+      problems.add(label.mark, "unknown state '" + label.value + "' in 'ready_states' (expected " +
+                                   state_labels() + ")");
+    } else if (std::find(component.ready_states.begin(), component.ready_states.end(), *state) ==
+               component.ready_states.end()) {
+      component.ready_states.push_back(*state);
     }
   }
 }
@@ -135,16 +165,23 @@ std::optional<ComponentConfig> validate_component(const YAML::Node& item,
   const std::string label =
       component.name.empty() ? "component" : "component '" + component.name + "'";
   const bool has_ini = reader.node("alembic_ini").has_value();
+  const bool has_toml = reader.node("pyproject_toml").has_value();
   const bool has_script = reader.node("script_location").has_value();
-  if (has_ini && has_script) {
-    problems.add(reader.mark(), label +
-                                    " sets both 'alembic_ini' and 'script_location' (expected "
-                                    "one of them)");
-  } else if (!has_ini && !has_script) {
-    problems.add(reader.mark(), label + " needs 'alembic_ini' or 'script_location'");
+  // An ini and a pyproject.toml may go together, as alembic reads both (ini options win).
+  for (const auto& [set, key] :
+       {std::pair(has_ini, "alembic_ini"), std::pair(has_toml, "pyproject_toml")}) {
+    if (set && has_script) {
+      problems.add(reader.mark(),
+                   label + " sets both '" + key + "' and 'script_location' (expected one of them)");
+    }
+  }
+  if (!has_ini && !has_toml && !has_script) {
+    problems.add(reader.mark(),
+                 label + " needs 'alembic_ini', 'pyproject_toml' or 'script_location'");
   }
   read_locations(reader, component, paths, problems);
-  read_database(reader, component, has_script && !has_ini, label, paths, problems);
+  // Without an ini there is no sqlalchemy.url to fall back on.
+  read_database(reader, component, !has_ini && (has_script || has_toml), label, paths, problems);
   component.version_table = non_empty(reader.string("version_table"), "version_table", problems)
                                 .value_or(component.version_table);
   component.version_table_schema =
@@ -158,13 +195,18 @@ std::optional<ComponentConfig> validate_component(const YAML::Node& item,
     }
   }
   component.interval = reader.duration("interval").value_or(default_interval);
+  // alembic >= 1.16 takes `-c` twice: `alembic -c app.ini -c pyproject.toml upgrade heads`.
+  std::string config_files = component.alembic_ini.value_or("");
+  if (component.pyproject_toml) {
+    config_files += (config_files.empty() ? "" : " -c ") + *component.pyproject_toml;
+  }
   component.upgrade_command =
       non_empty(reader.string("upgrade_command"), "upgrade_command", problems)
-          .value_or(alembic_command(component.alembic_ini.value_or(""), "upgrade heads"));
-  component.merge_command =
-      non_empty(reader.string("merge_command"), "merge_command", problems)
-          .value_or(alembic_command(component.alembic_ini.value_or(""), "merge heads"));
+          .value_or(alembic_command(config_files, "upgrade heads"));
+  component.merge_command = non_empty(reader.string("merge_command"), "merge_command", problems)
+                                .value_or(alembic_command(config_files, "merge heads"));
   component.keepalive = reader.boolean("keepalive").value_or(true);
+  read_ready_states(reader, component, problems);
   if (problems.count() != problems_before) return std::nullopt;
   return component;
 }

@@ -15,7 +15,7 @@ namespace alembic_exporter::config {
 /// A validated configuration, or every problem found (in file order, at least one).
 using ConfigResult = std::variant<ValidatedConfig, std::vector<ConfigProblem>>;
 
-/// Checks a parsed configuration file against the schema of PRODUCT.md §4 and fills in every
+/// Checks a parsed configuration file against the schema of config/README.md and fills in every
 /// default. `file_name` names the file in problems and anchors relative paths; `environment`
 /// expands `${NAME}` and answers whether configured paths exist. Secrets never appear in a
 /// problem's message.

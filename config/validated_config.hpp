@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/component_status.hpp"
 #include "config/listen_address.hpp"
 
 namespace alembic_exporter::config {
@@ -51,8 +52,10 @@ struct DatabaseConfig {
 struct ComponentConfig {
   /// Matches [A-Za-z0-9_.-]+, unique: used as Prometheus label value and journald field.
   std::string name;
-  /// Exactly one of `alembic_ini` and `script_location` is set.
+  /// `script_location`, or `alembic_ini` and/or `pyproject_toml` (alembic >= 1.16's
+  /// `[tool.alembic]`; options in the ini win), is set.
   std::optional<std::string> alembic_ini;
+  std::optional<std::string> pyproject_toml;
   std::string alembic_section = "alembic";  ///< meaningful only with `alembic_ini`
   std::optional<std::string> script_location;
   /// Only with `script_location`; empty means alembic's default `<script_location>/versions`.
@@ -68,6 +71,8 @@ struct ComponentConfig {
   std::string upgrade_command;           ///< default `alembic -c <ini> upgrade heads`
   std::string merge_command;             ///< default `alembic -c <ini> merge heads`
   bool keepalive = true;                 ///< keep the database connection open between checks
+  /// States in which `/ready` accepts the component; never empty.
+  std::vector<State> ready_states{State::up_to_date};
 
   /// Equal components need no restart on reload.
   friend bool operator==(const ComponentConfig&, const ComponentConfig&) = default;

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <exception>
 #include <iostream>
 #include <string_view>
@@ -23,7 +25,8 @@ void print_exception_chain(const std::exception& error) {
 int main(int argc, char** argv) {
   const std::vector<std::string_view> arguments(argv + 1, argv + argc);
   try {
-    return alembic_exporter::cli::run_command_line(arguments, std::cout, std::cerr);
+    return alembic_exporter::cli::run_command_line(arguments, std::cout, std::cerr,
+                                                   isatty(STDOUT_FILENO) == 1);
   } catch (const std::exception& error) {
     print_exception_chain(error);
     return alembic_exporter::core::to_int(alembic_exporter::core::ExitCode::software);

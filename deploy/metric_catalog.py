@@ -1,4 +1,4 @@
-"""The metric names alembic_exporter exports (PRODUCT.md §4) and a PromQL name scanner.
+"""The metric names alembic_exporter exports (docs/CONTRACT.md "Metrics") and a PromQL name scanner.
 
 Dashboards and rules may only query these, Prometheus's own `up`, and the recording rules of
 deploy/prometheus/recording.yml; the deploy tests use this module to enforce that.
@@ -22,12 +22,16 @@ COMPONENT_METRICS = frozenset({
     "alembic_revision_info",
     "alembic_script_revisions",
     "alembic_script_errors",
+    "alembic_script_warnings",
     "alembic_last_check_timestamp_seconds",
     "alembic_last_success_timestamp_seconds",
     "alembic_check_duration_seconds",
     "alembic_check_interval_seconds",
     "alembic_check_errors_total",
     "alembic_state_changes_total",
+    "alembic_state_since_timestamp_seconds",
+    "alembic_migration_in_progress",
+    "alembic_migration_started_timestamp_seconds",
 })
 
 # About the exporter process itself: no `component` label.

@@ -1,6 +1,6 @@
 #!/bin/sh
-# promtool check metrics on an exposition file. PRODUCT.md names two gauges with a `_count`
-# suffix (alembic_heads_count, alembic_current_revisions_count); promtool's lint flags exactly
+# promtool check metrics on an exposition file. Two gauges of docs/CONTRACT.md keep a `_count`
+# suffix, the names the first release published (alembic_heads_count, alembic_current_revisions_count); promtool's lint flags exactly
 # that, and those two findings are accepted. Anything else fails.
 set -eu
 output=$(promtool check metrics <"$1" 2>&1) && exit 0

@@ -1,5 +1,6 @@
 #include "collectors/alembic/alembic_collector.hpp"
 
+#include <algorithm>
 #include <asio/post.hpp>
 
 namespace alembic_exporter::alembic {
@@ -15,10 +16,9 @@ DatabaseReading to_reading(const ReadOutcome& outcome) {
 
 }  // namespace
 
-AlembicCollector::AlembicCollector(asio::io_context& io, Settings settings)
-    : io_(io),
-      settings_(std::move(settings)),
-      scripts_(settings_.version_locations, settings_.recursive_version_locations) {}
+AlembicCollector::AlembicCollector(asio::io_context& io, Settings settings,
+                                   std::shared_ptr<ScriptDirectory> scripts)
+    : io_(io), settings_(std::move(settings)), scripts_(std::move(scripts)) {}
 
 void AlembicCollector::check(Done done) {
   const auto started = std::chrono::steady_clock::now();
@@ -27,7 +27,7 @@ void AlembicCollector::check(Done done) {
   if (!settings_.reader) {
     const DatabaseReading reading = VersionTableContents{
         settings_.current_override.value_or(std::vector<std::string>{}), false};
-    asio::post(io_, [status = finish(scripts_.scan(), reading, started),
+    asio::post(io_, [status = finish(scripts_->scan(), reading, started),
                      done = std::move(done)]() mutable { done(std::move(status)); });
     return;
   }
@@ -35,13 +35,26 @@ void AlembicCollector::check(Done done) {
   // overlaps the scan; its result arrives through the io_context, after the scan below.
   auto scan = std::make_shared<ScriptDirectoryScan>();
   settings_.reader->read([this, scan, started, done = std::move(done)](ReadOutcome outcome) {
-    done(finish(*scan, to_reading(outcome), started));
+    ComponentStatus status = finish(*scan, to_reading(outcome), started);
+    status.migration = steady_migration(status.migration);
+    done(std::move(status));
   });
-  *scan = scripts_.scan();
+  *scan = scripts_->scan();
 }
 
 void AlembicCollector::cancel() {
   if (settings_.reader) settings_.reader->cancel();
+}
+
+std::optional<MigrationInProgress> AlembicCollector::steady_migration(
+    std::optional<MigrationInProgress> seen) {
+  // Readers that cannot see when the migrating session began report when they saw it; keeping
+  // the earliest sighting of the same session makes that the first time it was seen.
+  if (seen && migration_ && migration_->pid == seen->pid) {
+    seen->started_at = std::min(seen->started_at, migration_->started_at);
+  }
+  migration_ = seen;
+  return seen;
 }
 
 ComponentStatus AlembicCollector::finish(const ScriptDirectoryScan& scan,

@@ -13,15 +13,14 @@
 
 namespace alembic_exporter::alembic {
 
-/// Checks one component: rescans its script directory (incrementally), reads its version table
-/// (or takes the revisions given instead of a database), and assesses both into one status.
-/// Not thread-safe: everything runs on the io_context it was built with.
+/// Checks one component: rescans its script directory (incrementally, through a scanner it may
+/// share with other components), reads its version table (or takes the revisions given instead
+/// of a database), and assesses both into one status. Not thread-safe: everything runs on the
+/// io_context it was built with.
 class AlembicCollector final : public Collector {
  public:
   struct Settings {
     std::string name;
-    std::vector<std::string> version_locations;
-    bool recursive_version_locations = false;
     /// Exactly one of these two is set.
     std::unique_ptr<VersionReader> reader{};
     std::optional<std::vector<std::string>> current_override;
@@ -32,7 +31,8 @@ class AlembicCollector final : public Collector {
     std::size_t expected_heads = 1;
   };
 
-  AlembicCollector(asio::io_context& io, Settings settings);
+  AlembicCollector(asio::io_context& io, Settings settings,
+                   std::shared_ptr<ScriptDirectory> scripts);
   AlembicCollector(const AlembicCollector&) = delete;
   AlembicCollector& operator=(const AlembicCollector&) = delete;
 
@@ -42,10 +42,14 @@ class AlembicCollector final : public Collector {
  private:
   ComponentStatus finish(const ScriptDirectoryScan& scan, const DatabaseReading& reading,
                          std::chrono::steady_clock::time_point started) const;
+  /// The migration this check saw, its start the earliest seen for that same session.
+  std::optional<MigrationInProgress> steady_migration(std::optional<MigrationInProgress> seen);
 
   asio::io_context& io_;
   Settings settings_;
-  ScriptDirectory scripts_;
+  std::shared_ptr<ScriptDirectory> scripts_;
+  /// The migration last seen, to keep its start steady across checks.
+  std::optional<MigrationInProgress> migration_;
 };
 
 }  // namespace alembic_exporter::alembic

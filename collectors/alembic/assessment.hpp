@@ -30,8 +30,9 @@ struct DatabaseFailure {
 using DatabaseReading = std::variant<VersionTableContents, DatabaseFailure>;
 
 /// Pure: combines the script directory and the database into one state with the precedence of
-/// PRODUCT.md §2, computing `pending` wherever it is defined. `graph` is null when the script
-/// directory could not be read at all. Name, endpoint and timing are left for the caller.
+/// docs/CONTRACT.md "States", computing `pending` wherever it is defined. `graph` is null when the
+/// script directory could not be read at all. The graph's warnings are copied to
+/// `script_warnings` and change nothing else. Name, endpoint and timing are left for the caller.
 ComponentStatus assess(const RevisionGraph* graph, std::span<const ScriptFinding> findings,
                        const DatabaseReading& reading, std::size_t expected_heads);
 

@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <utility>
 
 #include "collectors/alembic/alembic_collector.hpp"
 #include "collectors/alembic/alembic_settings.hpp"
+#include "collectors/alembic/inotify_instance.hpp"
+#include "collectors/alembic/script_directory.hpp"
 #include "collectors/database_engine.hpp"
 #include "collectors/mysql/mysql_version_reader.hpp"
 #include "collectors/postgres/version_table_reader.hpp"
@@ -19,13 +23,14 @@ using alembic::AlembicCollector;
 /// The ini's settings, or what the source gives directly (a script location).
 std::variant<alembic::AlembicSettings, std::string> script_settings(const ComponentSource& source) {
   alembic::AlembicSettings settings;
-  if (!source.alembic_ini.empty()) {
-    auto loaded =
-        alembic::load_alembic_ini(source.alembic_ini, source.alembic_section, source.source_roots);
+  if (!source.alembic_ini.empty() || !source.pyproject_toml.empty()) {
+    auto loaded = alembic::load_alembic_config({source.alembic_ini, source.pyproject_toml},
+                                               source.alembic_section, source.source_roots);
     if (auto* error = std::get_if<std::string>(&loaded)) return *error;
     settings = std::move(std::get<alembic::AlembicSettings>(loaded));
   } else if (source.script_location.empty()) {
-    return "component " + source.name + ": no alembic ini and no script location";
+    return "component " + source.name +
+           ": no alembic ini, no pyproject.toml and no script location";
   }
   if (!source.script_location.empty()) {
     settings.script_location = source.script_location;
@@ -146,7 +151,30 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
 
 }  // namespace
 
-std::variant<std::unique_ptr<Collector>, std::string> make_collector(
+struct CollectorFactory::SharedTrees {
+  std::shared_ptr<alembic::InotifyInstance> inotify = std::make_shared<alembic::InotifyInstance>();
+  /// By version locations and recursion: the scanner in use, if any.
+  std::map<std::pair<std::vector<std::string>, bool>, std::weak_ptr<alembic::ScriptDirectory>>
+      scanners;
+
+  std::shared_ptr<alembic::ScriptDirectory> scanner(const alembic::AlembicSettings& settings) {
+    std::erase_if(scanners, [](const auto& entry) { return entry.second.expired(); });
+    auto& slot = scanners[{settings.version_locations, settings.recursive_version_locations}];
+    auto shared = slot.lock();
+    if (!shared) {
+      shared = std::make_shared<alembic::ScriptDirectory>(
+          settings.version_locations, settings.recursive_version_locations, inotify);
+      slot = shared;
+    }
+    return shared;
+  }
+};
+
+CollectorFactory::CollectorFactory() : trees_(std::make_unique<SharedTrees>()) {}
+
+CollectorFactory::~CollectorFactory() = default;
+
+std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
     asio::io_context& io, const ComponentSource& source) {
   auto scripts = script_settings(source);
   if (auto* error = std::get_if<std::string>(&scripts)) return *error;
@@ -154,8 +182,6 @@ std::variant<std::unique_ptr<Collector>, std::string> make_collector(
 
   AlembicCollector::Settings collector{
       .name = source.name,
-      .version_locations = settings.version_locations,
-      .recursive_version_locations = settings.recursive_version_locations,
       .current_override = source.current_override,
       .expected_heads = source.expected_heads,
   };
@@ -167,12 +193,12 @@ std::variant<std::unique_ptr<Collector>, std::string> make_collector(
     collector.endpoint = std::move(choice.endpoint);
     collector.engine = std::move(choice.engine);
   }
-  return std::make_unique<AlembicCollector>(io, std::move(collector));
+  return std::make_unique<AlembicCollector>(io, std::move(collector), trees_->scanner(settings));
 }
 
-void await_cancellations(std::chrono::milliseconds budget) {
-  const auto until = std::chrono::steady_clock::now() + budget;
-  postgres::await_cancel_requests(budget);
+void await_cancellations() {
+  const auto until = std::chrono::steady_clock::now() + postgres::cancel_grace;
+  postgres::await_cancel_requests();
   sqlite::await_workers(std::chrono::duration_cast<std::chrono::milliseconds>(std::max(
       std::chrono::steady_clock::duration::zero(), until - std::chrono::steady_clock::now())));
 }

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "collectors/alembic/inotify_instance.hpp"
 
 namespace alembic_exporter::alembic {
 
@@ -12,13 +15,13 @@ namespace alembic_exporter::alembic {
 /// works and every `add` succeeded; an unhealthy set never claims that nothing changed. inotify
 /// only sees changes made through this kernel: on network filesystems (NFS, CIFS) changes made
 /// by another host raise no event, which is why callers still check by stat now and then.
-/// One inotify instance lives as long as the object: closing one waits for the kernel's SRCU
-/// grace period (10-20 ms measured), far more than a rescan is allowed. Move-only; not
-/// thread-safe.
+/// The inotify instance is shared with the other sets of the process (see `InotifyInstance`):
+/// besides the per-user instance limit, closing one waits for the kernel's SRCU grace period
+/// (10-20 ms measured), far more than a rescan is allowed. Move-only; not thread-safe.
 class DirectoryWatch {
  public:
-  /// An empty set, unhealthy until `restart`.
-  DirectoryWatch();
+  /// An empty set on `inotify`, unhealthy until `restart`.
+  explicit DirectoryWatch(std::shared_ptr<InotifyInstance> inotify);
   ~DirectoryWatch();
   DirectoryWatch(DirectoryWatch&& other) noexcept;
   DirectoryWatch& operator=(DirectoryWatch&& other) noexcept;
@@ -26,28 +29,26 @@ class DirectoryWatch {
   DirectoryWatch& operator=(const DirectoryWatch&) = delete;
 
   /// Starts a new set: drops the pending events (the caller is about to look at everything
-  /// again) and makes the set healthy again, unless no inotify instance can be had (EMFILE,
-  /// fs.inotify.max_user_instances); the `add` calls that follow make the set, and
+  /// again) and makes the set healthy again; the `add` calls that follow make the set, and
   /// `prune` then stops watching the directories of the previous set not added again.
   void restart();
-  /// Starts watching `directory`; a failure (ENOSPC: fs.inotify.max_user_watches) makes the
-  /// set unhealthy.
+  /// Starts watching `directory`; a failure (no inotify instance, ENOSPC:
+  /// fs.inotify.max_user_watches) makes the set unhealthy.
   void add(const std::string& directory);
   /// Stops watching what the previous set watched and this one does not.
   void prune();
   /// Declares that some change in the set could escape the watches (a symlinked or
   /// hard-linked file can be written through another directory).
   void mark_incomplete();
-  /// True when the set is healthy and no event arrived since the last call (or since the set
-  /// was made). Drains pending events without blocking; any event, including a queue
-  /// overflow, answers false.
+  /// True when the set is healthy and no event concerning it arrived since the last call (or
+  /// since the set was made); a queue overflow answers false.
   bool quiet();
 
  private:
-  /// Drops the pending events; false on a read error.
-  bool drain(bool& any);
+  void close();
 
-  int descriptor_ = -1;
+  std::shared_ptr<InotifyInstance> inotify_;
+  InotifyInstance::SetId set_ = 0;
   bool healthy_ = false;
   std::vector<int> watches_;
   std::vector<int> previous_watches_;

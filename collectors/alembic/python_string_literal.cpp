@@ -61,10 +61,10 @@ std::size_t append_escape(std::string_view body, std::size_t offset, std::string
   if (const std::size_t line_break = line_break_length(body, next)) return next + line_break;
   const char c = body[next];
   // Pairs of escape letter and the character it stands for.
-  constexpr std::string_view kSimpleEscapes = "\\\\''\"\"a\ab\bf\fn\nr\rt\tv\v";
-  for (std::size_t i = 0; i < kSimpleEscapes.size(); i += 2) {
-    if (kSimpleEscapes[i] == c) {
-      out += kSimpleEscapes[i + 1];
+  constexpr std::string_view simple_escapes = "\\\\''\"\"a\ab\bf\fn\nr\rt\tv\v";
+  for (std::size_t i = 0; i < simple_escapes.size(); i += 2) {
+    if (simple_escapes[i] == c) {
+      out += simple_escapes[i + 1];
       return next + 1;
     }
   }

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <optional>
 #include <utility>
 
 namespace alembic_exporter::alembic {
@@ -14,7 +15,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // Bytes of non-ASCII code points count as identifier characters: Python allows most of them in
 // identifiers; checking which would need Unicode tables, and a wrong guess can only hide a syntax
 // error. A table because identifiers are most of the bytes of a revision file.
-constexpr std::array<bool, 256> kIdentifierChars = [] {
+constexpr std::array<bool, 256> identifier_chars = [] {
   std::array<bool, 256> table{};
   for (int c = 0; c < 256; ++c) {
     table[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -23,7 +24,7 @@ constexpr std::array<bool, 256> kIdentifierChars = [] {
   return table;
 }();
 
-bool is_identifier_char(char c) { return kIdentifierChars[static_cast<unsigned char>(c)]; }
+bool is_identifier_char(char c) { return identifier_chars[static_cast<unsigned char>(c)]; }
 
 bool is_identifier_start(char c) { return is_identifier_char(c) && !is_digit(c); }
 
@@ -48,13 +49,13 @@ int column_between(const char* begin, const char* end) {
 }
 
 // The bytes a string literal's scan must look at; any other byte is part of the literal.
-constexpr std::array<bool, 256> kStringSpecialChars = [] {
+constexpr std::array<bool, 256> string_special_chars = [] {
   std::array<bool, 256> table{};
   for (const char c : std::string_view("\\'\"\n\r{")) table[static_cast<unsigned char>(c)] = true;
   return table;
 }();
 
-bool is_string_special(char c) { return kStringSpecialChars[static_cast<unsigned char>(c)]; }
+bool is_string_special(char c) { return string_special_chars[static_cast<unsigned char>(c)]; }
 
 bool is_triple_quote(std::string_view text, std::size_t offset, char quote) {
   return offset + 2 < text.size() && text[offset] == quote && text[offset + 1] == quote &&
@@ -86,24 +87,25 @@ bool has_prefix_letter(std::string_view prefix, char letter) {
 
 char closing_of(char open) { return open == '(' ? ')' : open == '[' ? ']' : '}'; }
 
-constexpr std::array<std::string_view, 5> kThreeCharOperators = {"**=", "//=", ">>=", "<<=", "..."};
-constexpr std::array<std::string_view, 19> kTwoCharOperators = {
+constexpr std::array<std::string_view, 5> three_char_operators = {
+    "**=", "//=", ">>=", "<<=", "..."};
+constexpr std::array<std::string_view, 19> two_char_operators = {
     "->", ":=", "==", "!=", "<=", ">=", "**", "//", "<<", ">>",
     "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="};
-constexpr std::string_view kOneCharOperators = "+-*/%@&|^~<>=.,:;";
+constexpr std::string_view one_char_operators = "+-*/%@&|^~<>=.,:;";
 
 std::size_t operator_length(std::string_view rest) {
   // Every operator longer than one character has one of these second characters.
   if (rest.size() < 2 || std::string_view("=*/<>.").find(rest[1]) == npos) {
-    return kOneCharOperators.find(rest[0]) != npos ? 1 : 0;
+    return one_char_operators.find(rest[0]) != npos ? 1 : 0;
   }
-  for (const auto op : kThreeCharOperators) {
+  for (const auto op : three_char_operators) {
     if (rest.starts_with(op)) return 3;
   }
-  for (const auto op : kTwoCharOperators) {
+  for (const auto op : two_char_operators) {
     if (rest.starts_with(op)) return 2;
   }
-  return kOneCharOperators.find(rest[0]) != npos ? 1 : 0;
+  return one_char_operators.find(rest[0]) != npos ? 1 : 0;
 }
 
 std::string invalid_character_message(char c) {
@@ -204,7 +206,7 @@ Token PythonTokenizer::indentation() {
     }
     at_line_begin_ = false;
     if (width > indents_[indent_depth_]) {
-      if (indent_depth_ + 1 == kMaxIndentDepth) {
+      if (indent_depth_ + 1 == max_indent_depth) {
         return fail(line_, column_at(p), "too many levels of indentation");
       }
       indents_[++indent_depth_] = width;
@@ -257,81 +259,99 @@ Token PythonTokenizer::scan() {
     if (offset_ == size) return at_end();
     const std::size_t p = offset_;
     const char c = source_[p];
-    const int line = line_;
-    const std::size_t line_begin = line_begin_;
-
-    if (is_line_break(source_[p])) {
-      offset_ = p + newline_length(p);
-      start_line(offset_);
-      if (bracket_depth_ > 0) continue;  // implicit line joining
-      at_line_begin_ = true;
-      if (!logical_line_open_) return next();
-      logical_line_open_ = false;
-      return {TokenKind::newline, line, source_.substr(p, offset_ - p),
-              source_.data() + line_begin};
+    if (is_line_break(c)) {
+      if (auto token = scan_line_break(p)) return *token;
+      continue;
+    }
+    if (c == '\\') {
+      if (auto error = scan_line_continuation(p)) return *error;
+      continue;
     }
     if (c == '#') {
       offset_ = end_of_line(p);
       return make(TokenKind::comment, p, offset_);
     }
-    if (c == '\\') {
-      const std::size_t after = p + 1;
-      if (after == size ||
-          (is_line_break(source_[after]) && after + newline_length(after) == size)) {
-        return fail(line, column_at(after), "unexpected EOF while parsing");
-      }
-      if (!is_line_break(source_[after])) {
-        return fail(line, column_at(after),
-                    "unexpected character after line continuation character");
-      }
-      offset_ = after + newline_length(after);
-      start_line(offset_);
-      continue;
-    }
-    if (is_identifier_start(c)) {
-      std::size_t end = p + 1;
-      while (end < size && is_identifier_char(source_[end])) ++end;
-      if (end < size && is_quote(source_[end]) && is_string_prefix(source_.substr(p, end - p))) {
-        end = scan_string(p, end);
-        if (end == npos) return last_;
-        offset_ = end;
-        return make(TokenKind::string, p, end, line, line_begin);
-      }
-      offset_ = end;
-      return make(TokenKind::name, p, end);
-    }
+    if (is_identifier_start(c)) return scan_name(p);
     if (is_digit(c) || (c == '.' && p + 1 < size && is_digit(source_[p + 1]))) {
-      const bool hex = c == '0' && p + 1 < size && lower(source_[p + 1]) == 'x';
-      std::size_t end = p + 1;
-      while (end < size) {
-        const char d = source_[end];
-        const bool exponent_sign = (d == '+' || d == '-') && !hex && lower(source_[end - 1]) == 'e';
-        if (!is_identifier_char(d) && d != '.' && !exponent_sign) break;
-        ++end;
-      }
-      offset_ = end;
-      return make(TokenKind::number, p, end);
+      return scan_number(p);
     }
-    if (is_quote(c)) {
-      const std::size_t end = scan_string(p, p);
-      if (end == npos) return last_;
-      offset_ = end;
-      return make(TokenKind::string, p, end, line, line_begin);
-    }
-    if (c == '(' || c == '[' || c == '{') {
-      if (bracket_depth_ == kMaxBracketDepth) {
-        return fail(line, column_at(p), "too many nested parentheses");
-      }
-      brackets_[bracket_depth_++] = {c, line, line_begin, p};
-      offset_ = p + 1;
-      return make(TokenKind::op, p, offset_);
-    }
+    if (is_quote(c)) return scan_string_token(p, p);
+    if (c == '(' || c == '[' || c == '{') return scan_open_bracket(p);
     if (c == ')' || c == ']' || c == '}') return scan_close_bracket(p);
     const std::size_t length = operator_length(source_.substr(p));
-    if (length == 0) return fail(line, column_at(p), invalid_character_message(c));
+    if (length == 0) return fail(line_, column_at(p), invalid_character_message(c));
     offset_ = p + length;
     return make(TokenKind::op, p, offset_);
   }
+}
+
+std::optional<Token> PythonTokenizer::scan_line_break(std::size_t p) {
+  const int line = line_;
+  const std::size_t line_begin = line_begin_;
+  offset_ = p + newline_length(p);
+  start_line(offset_);
+  if (bracket_depth_ > 0) return std::nullopt;  // implicit line joining
+  at_line_begin_ = true;
+  if (!logical_line_open_) return next();
+  logical_line_open_ = false;
+  return Token{TokenKind::newline, line, source_.substr(p, offset_ - p),
+               source_.data() + line_begin};
+}
+
+std::optional<Token> PythonTokenizer::scan_line_continuation(std::size_t p) {
+  const std::size_t after = p + 1;
+  if (after == source_.size() ||
+      (is_line_break(source_[after]) && after + newline_length(after) == source_.size())) {
+    return fail(line_, column_at(after), "unexpected EOF while parsing");
+  }
+  if (!is_line_break(source_[after])) {
+    return fail(line_, column_at(after), "unexpected character after line continuation character");
+  }
+  offset_ = after + newline_length(after);
+  start_line(offset_);
+  return std::nullopt;
+}
+
+Token PythonTokenizer::scan_name(std::size_t p) {
+  std::size_t end = p + 1;
+  while (end < source_.size() && is_identifier_char(source_[end])) ++end;
+  if (end < source_.size() && is_quote(source_[end]) &&
+      is_string_prefix(source_.substr(p, end - p))) {
+    return scan_string_token(p, end);
+  }
+  offset_ = end;
+  return make(TokenKind::name, p, end);
+}
+
+Token PythonTokenizer::scan_number(std::size_t p) {
+  const bool hex = source_[p] == '0' && p + 1 < source_.size() && lower(source_[p + 1]) == 'x';
+  std::size_t end = p + 1;
+  while (end < source_.size()) {
+    const char d = source_[end];
+    const bool exponent_sign = (d == '+' || d == '-') && !hex && lower(source_[end - 1]) == 'e';
+    if (!is_identifier_char(d) && d != '.' && !exponent_sign) break;
+    ++end;
+  }
+  offset_ = end;
+  return make(TokenKind::number, p, end);
+}
+
+Token PythonTokenizer::scan_string_token(std::size_t prefix_begin, std::size_t quote) {
+  const int line = line_;  // where the string starts; scan_string moves past its lines
+  const std::size_t line_begin = line_begin_;
+  const std::size_t end = scan_string(prefix_begin, quote);
+  if (end == npos) return last_;
+  offset_ = end;
+  return make(TokenKind::string, prefix_begin, end, line, line_begin);
+}
+
+Token PythonTokenizer::scan_open_bracket(std::size_t p) {
+  if (bracket_depth_ == max_bracket_depth) {
+    return fail(line_, column_at(p), "too many nested parentheses");
+  }
+  brackets_[bracket_depth_++] = {source_[p], line_, line_begin_, p};
+  offset_ = p + 1;
+  return make(TokenKind::op, p, offset_);
 }
 
 Token PythonTokenizer::scan_close_bracket(std::size_t begin) {

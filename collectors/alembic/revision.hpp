@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,16 @@ struct Revision {
     int branch_labels = 0;
   };
   Lines lines;
+  /// Why a value is only known at import time (issue 15), located at what makes it so.
+  struct ImportTimeValue {
+    int line = 0;
+    int column = 0;
+    std::string message;
+  };
+  /// Set when `branch_labels` / `depends_on` is computed at import time: the list above then holds
+  /// only its statically known part (the strings it holds whatever the import does).
+  std::optional<ImportTimeValue> branch_labels_at_import;
+  std::optional<ImportTimeValue> depends_on_at_import;
 };
 
 /// A problem with the script directory, reported as data (lint), never thrown.
@@ -43,6 +54,11 @@ struct ScriptFinding {
     duplicate_branch_label,
     /// A version location that does not exist or is not a directory.
     missing_directory,
+    // Warnings: the graph is known, a detail of it is not. They never change the state.
+    /// `branch_labels` only known at import time.
+    dynamic_branch_labels,
+    /// `depends_on` only known at import time; its statically known part is used.
+    dynamic_depends_on,
   };
   Kind kind;
   std::string path;  ///< file the finding is about; empty when it is about the directory
@@ -50,5 +66,11 @@ struct ScriptFinding {
   int column = 0;    ///< 1-based; 0 when not about one place in a file
   std::string message;
 };
+
+/// True for the kinds that are warnings, not errors.
+inline bool is_warning(ScriptFinding::Kind kind) {
+  return kind == ScriptFinding::Kind::dynamic_branch_labels ||
+         kind == ScriptFinding::Kind::dynamic_depends_on;
+}
 
 }  // namespace alembic_exporter::alembic

@@ -1,31 +1,20 @@
 #include "collectors/alembic/revision_file_parser.hpp"
 
-#include <array>
+#include <algorithm>
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "collectors/alembic/joined.hpp"
+#include "collectors/alembic/module_namespace.hpp"
 #include "collectors/alembic/python_string_literal.hpp"
 #include "collectors/alembic/python_tokenizer.hpp"
 
 namespace alembic_exporter::alembic {
 namespace {
-
-enum class Field { revision, down_revision, branch_labels, depends_on };
-constexpr std::array<std::string_view, 4> kFieldNames = {"revision", "down_revision",
-                                                         "branch_labels", "depends_on"};
-
-std::string_view name_of(Field field) { return kFieldNames[static_cast<std::size_t>(field)]; }
-
-std::optional<Field> field_named(const Token& token) {
-  if (token.kind != TokenKind::name) return std::nullopt;
-  for (std::size_t i = 0; i < kFieldNames.size(); ++i) {
-    if (token.text == kFieldNames[i]) return static_cast<Field>(i);
-  }
-  return std::nullopt;
-}
 
 bool is_op(const Token& token, std::string_view text) {
   return token.kind == TokenKind::op && token.text == text;
@@ -36,11 +25,6 @@ int depth_change(const Token& token) {
   if (token.kind != TokenKind::op || token.text.size() != 1) return 0;
   const char c = token.text[0];
   return c == '(' || c == '[' || c == '{' ? 1 : c == ')' || c == ']' || c == '}' ? -1 : 0;
-}
-
-bool is_augmented_assignment(const Token& token) {
-  return token.kind == TokenKind::op && token.text.size() >= 2 && token.text.back() == '=' &&
-         token.text != "==" && token.text != "!=" && token.text != "<=" && token.text != ">=";
 }
 
 enum class LineKind { simple, conditional, function };
@@ -75,128 +59,13 @@ std::string_view strip(std::string_view text) {
   return text;
 }
 
-/// A value alembic accepts for one of the four fields (after `util.to_tuple`).
-struct Literal {
-  enum class Shape { none, string, sequence } shape = Shape::none;
-  std::vector<std::string> strings;  ///< one for a string, any number for a sequence
-};
-
-/// Reads the literal shapes revision files use over the tokens [begin, end) of a right-hand side:
-///   value := item (',' item)* [',']
-///   item  := 'None' | string+ | '(' [value] ')' | '[' [value] ']'
-/// where sequence items must be non-empty strings. Anything else stops at the offending token.
-class LiteralReader {
- public:
-  LiteralReader(const std::vector<Token>& tokens, std::size_t begin, std::size_t end)
-      : tokens_(tokens), next_(begin), end_(end) {}
-
-  std::optional<Literal> read() {
-    Literal literal;
-    bool tuple = false;
-    if (!read_value(literal, tuple)) return std::nullopt;
-    if (next_ != end_) {
-      fail(next_);
-      return std::nullopt;
-    }
-    return literal;
+/// The first occurrence of each string, in order (alembic makes branch labels a set).
+std::vector<std::string> unique(std::vector<std::string> strings) {
+  std::vector<std::string> kept;
+  for (auto& text : strings) {
+    if (std::find(kept.begin(), kept.end(), text) == kept.end()) kept.push_back(std::move(text));
   }
-
-  const Token& offending() const { return tokens_[offending_]; }
-  bool empty_string() const { return empty_string_; }
-
- private:
-  bool at(std::string_view op) const { return next_ < end_ && is_op(tokens_[next_], op); }
-
-  /// Always false, for `return fail(...)` in the readers.
-  bool fail(std::size_t index, bool empty_string = false) {
-    offending_ = index;
-    empty_string_ = empty_string;
-    return false;
-  }
-
-  bool read_value(Literal& out, bool& tuple) {
-    std::size_t item_begin = next_;
-    Literal item;
-    if (!read_item(item)) return false;
-    tuple = at(",");
-    if (!tuple) {
-      out = std::move(item);
-      return true;
-    }
-    out = {Literal::Shape::sequence, {}};
-    while (true) {
-      if (item.shape != Literal::Shape::string) return fail(item_begin);
-      out.strings.push_back(std::move(item.strings.front()));
-      if (!at(",")) return true;
-      ++next_;
-      if (next_ == end_ || at(")") || at("]")) return true;  // trailing comma
-      item_begin = next_;
-      if (!read_item(item)) return false;
-    }
-  }
-
-  bool read_item(Literal& out) {
-    if (next_ == end_) return fail(next_);
-    const Token& token = tokens_[next_];
-    if (token.kind == TokenKind::name && token.text == "None") {
-      ++next_;
-      out = {Literal::Shape::none, {}};
-      return true;
-    }
-    if (token.kind == TokenKind::string) return read_strings(out);
-    if (!is_op(token, "(") && !is_op(token, "[")) return fail(next_);
-    const bool list = token.text == "[";
-    const std::string_view close = list ? "]" : ")";
-    ++next_;
-    if (at(close)) {
-      ++next_;
-      out = {Literal::Shape::sequence, {}};
-      return true;
-    }
-    const std::size_t inner_begin = next_;
-    bool tuple = false;
-    if (!read_value(out, tuple)) return false;
-    if (!at(close)) return fail(next_);
-    ++next_;
-    if (list && !tuple) {
-      if (out.shape != Literal::Shape::string) return fail(inner_begin);
-      out.shape = Literal::Shape::sequence;
-    }
-    return true;
-  }
-
-  /// Adjacent literals concatenate, as in Python.
-  bool read_strings(Literal& out) {
-    const std::size_t begin = next_;
-    std::string value;
-    for (; next_ < end_ && tokens_[next_].kind == TokenKind::string; ++next_) {
-      const StringLiteral literal = split_string_literal(tokens_[next_].text);
-      if (literal.bytes || literal.formatted) return fail(next_);
-      append_string_value(literal, value);
-    }
-    if (value.empty()) return fail(begin, true);
-    out = {Literal::Shape::string, {std::move(value)}};
-    return true;
-  }
-
-  const std::vector<Token>& tokens_;
-  std::size_t next_;
-  std::size_t end_;
-  std::size_t offending_ = 0;
-  bool empty_string_ = false;
-};
-
-std::string describe(const Token& token) {
-  if (token.kind == TokenKind::newline || is_op(token, ";")) return "end of statement";
-  if (token.kind == TokenKind::string) {
-    const StringLiteral literal = split_string_literal(token.text);
-    if (literal.formatted) return "an f-string";
-    if (literal.bytes) return "a bytes literal";
-  }
-  constexpr std::size_t kMaxShown = 40;
-  std::string shown(token.text.substr(0, kMaxShown));
-  if (token.text.size() > kMaxShown) shown += "...";
-  return "`" + shown + "`";
+  return kept;
 }
 
 /// Reads a revision file statement by statement, at module level only, the way importing the
@@ -239,7 +108,6 @@ class RevisionFileReader {
             line_.push_back(token);
             read_line();
             line_.clear();
-            if (error_ && has_revision_) return *error_;
           }
           break;
         default:
@@ -251,12 +119,6 @@ class RevisionFileReader {
   }
 
  private:
-  struct Assigned {
-    Literal literal;
-    Token target;
-    Token value;
-  };
-
   /// Python's own indentation errors, which the tokenizer does not see: an indent not after a
   /// `:` line, no indent after one. Like tokenizer errors they make the import fail, and the
   /// first one would otherwise make the depth of everything after it wrong.
@@ -284,19 +146,25 @@ class RevisionFileReader {
     }
     last_line_kind_ = kind_of_line(line_);
     last_line_keyword_ = line_.front().text;
-    if (last_line_kind_ == LineKind::function) return;
+    if (last_line_kind_ == LineKind::function) {
+      if (!is_op(line_.front(), "@")) names_.execute_header(line_);
+      return;
+    }
     const std::string_view keyword = depth_ > 0 ? block_keyword_ : line_.front().text;
     const bool conditional = depth_ > 0 || last_line_kind_ == LineKind::conditional;
     std::size_t begin = 0;
     if (last_line_kind_ == LineKind::conditional) {
-      // Only the inline body after the header's colon holds statements: `if x: revision = "a"`.
+      // The header binds `for` and `as` targets; only the inline body after its colon holds
+      // statements: `if x: revision = "a"`.
       begin = find_at_depth_zero(0, ":");
+      names_.execute_header(std::span<const Token>(line_).first(begin));
       if (begin == line_.size() - 1) return;
       ++begin;
     }
     while (begin < line_.size()) {
       const std::size_t end = find_at_depth_zero(begin, ";");
-      read_statement(begin, end, conditional ? keyword : std::string_view{});
+      names_.execute(std::span<const Token>(line_).subspan(begin, end - begin + 1),
+                     conditional ? keyword : std::string_view{});
       begin = end + 1;
     }
   }
@@ -336,106 +204,106 @@ class RevisionFileReader {
     }
   }
 
-  /// A simple statement [begin, end) of line_. `keyword` is empty at module level, otherwise the
-  /// compound statement around it: such conditional assignments (`if x: revision = "a"`, or in
-  /// an indented `if`/`try` block) are deliberately not evaluated but reported, since which one
-  /// Python would run is unknowable here; assignments in def/class bodies are never looked at.
-  void read_statement(std::size_t begin, std::size_t end, std::string_view keyword) {
-    if (begin == end) return;
-    if (const auto field = field_named(line_[begin]);
-        field && begin + 1 < end && is_augmented_assignment(line_[begin + 1])) {
-      note_binding(*field);
-      record(line_[begin + 1], std::string(name_of(*field)) + ": augmented assignment `" +
-                                   std::string(line_[begin + 1].text) + "` is not supported");
-      return;
-    }
-    std::size_t last_equals = end;
-    int assignments = 0;
-    int depth = 0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const Token& token = line_[i];
-      if (depth == 0 && token.kind == TokenKind::name && token.text == "lambda") break;
-      if (depth == 0 && is_op(token, "=")) {
-        last_equals = i;
-        ++assignments;
-      }
-      depth += depth_change(token);
-    }
-    if (assignments == 0) return;
+  using Binding = ModuleNamespace::Binding;
 
-    std::optional<Literal> value;
-    std::size_t target_begin = begin;
-    depth = 0;
-    for (std::size_t i = begin; i <= last_equals; ++i) {
-      if (depth == 0 && is_op(line_[i], "=")) {
-        read_target(target_begin, i, assignments, last_equals, end, keyword, value);
-        target_begin = i + 1;
-      }
-      depth += depth_change(line_[i]);
-    }
-  }
-
-  /// One target [begin, end) of an assignment whose value is (last_equals, statement_end).
-  void read_target(std::size_t begin, std::size_t end, int assignments, std::size_t last_equals,
-                   std::size_t statement_end, std::string_view keyword,
-                   std::optional<Literal>& value) {
-    const auto field = field_named(line_[begin]);
-    const bool plain =
-        field &&
-        (end - begin == 1 || (assignments == 1 && end - begin > 1 && is_op(line_[begin + 1], ":")));
-    if (!plain) {
-      int depth = 0;
-      for (std::size_t i = begin; i < end; ++i) {
-        const auto unpacked = field_named(line_[i]);
-        if (depth == 0 && unpacked && (i == begin || !is_op(line_[i - 1], "."))) {
-          note_binding(*unpacked);
-          record(line_[i], std::string(name_of(*unpacked)) + ": assignment by unpacking is not " +
-                               "supported (write `" + std::string(name_of(*unpacked)) + " = ...`)");
-          return;
-        }
-        depth += depth_change(line_[i]);
-      }
-      return;
-    }
-    note_binding(*field);
-    const Token& target = line_[begin];
-    if (!keyword.empty()) {
-      record(target, std::string(name_of(*field)) + ": assigned inside `" + std::string(keyword) +
-                         "`; only unconditional module-level assignments are read");
-      return;
-    }
-    LiteralReader reader(line_, last_equals + 1, statement_end);
-    if (!value) value = reader.read();
-    const bool is_revision = *field == Field::revision;
-    if (!value || (is_revision && value->shape != Literal::Shape::string)) {
-      const Token& offending = value ? line_[last_equals + 1] : reader.offending();
-      std::string message(name_of(*field));
-      if (value || !reader.empty_string()) {
-        message += is_revision ? ": expected a string"
-                               : ": expected a string, None, or a tuple/list of strings";
-        message += " (found " + describe(offending) + ")";
-      } else {
-        message += ": expected a non-empty string";
-      }
-      record(offending, std::move(message));
-      return;
-    }
-    assigned_[static_cast<std::size_t>(*field)] =
-        Assigned{std::move(*value), target, line_[last_equals + 1]};
-    value.reset();  // moved from: a further target of a chained assignment reads it again
-  }
-
-  void note_binding(Field field) { has_revision_ = has_revision_ || field == Field::revision; }
-
-  void record(const Token& at, std::string message) {
-    if (!error_) error_ = RevisionParseError{at.line, at.column(), std::move(message)};
-  }
-
+  /// What the module's names give, as `Script.__init__` reads them: `module.revision`,
+  /// `module.down_revision`, then `branch_labels` and `depends_on` through `util.to_tuple`.
   RevisionFileParse finish() {
-    if (!has_revision_) return NotARevision{};
-    if (error_) return *error_;
-    const Assigned& revision = *assigned_[static_cast<std::size_t>(Field::revision)];
-    const std::string& id = revision.literal.strings.front();
+    const Binding* revision = names_.find("revision");
+    if (revision == nullptr) return NotARevision{};
+    if (auto error = check_revision(*revision)) return *error;
+    const std::string& id = revision->value.strings.front();
+    const Binding* down = names_.find("down_revision");
+    if (down == nullptr) {
+      // Script.__init__ reads module.down_revision unconditionally: AttributeError.
+      return RevisionParseError{revision->target_line, revision->target_column,
+                                "revision '" + id +
+                                    "' has no module-level down_revision (write `down_revision "
+                                    "= None` for a base revision)"};
+    }
+    if (auto error = check_down_revision(*down)) return *error;
+
+    const Binding* labels = names_.find("branch_labels");
+    const Binding* depends = names_.find("depends_on");
+    Revision result;
+    result.lines = {.revision = revision->target_line,
+                    .down_revision = down->target_line,
+                    .depends_on = depends == nullptr ? 0 : depends->target_line,
+                    .branch_labels = labels == nullptr ? 0 : labels->target_line};
+    result.id = id;
+    result.down_revisions = unique(down->value.strings);
+    if (labels != nullptr) {
+      // to_tuple(branch_labels) then set(): an empty string is a label too, as in alembic.
+      result.branch_labels = unique(labels->value.strings);
+      result.branch_labels_at_import = at_import(
+          labels->value, "branch_labels of revision " + id,
+          result.branch_labels.empty()
+              ? "the revision is read without branch labels"
+              : "only the labels " + joined(result.branch_labels) + " are known statically");
+    }
+    if (depends != nullptr) {
+      result.depends_on = unique(depends->value.strings);
+      // Revision.__init__ keeps tuple_rev_as_scalar(to_tuple(depends_on)) and RevisionMap
+      // resolves it only when truthy: "", ("",) and () are no dependency at all.
+      if (result.depends_on.size() == 1 && result.depends_on.front().empty()) {
+        if (result.down_revisions.empty()) {
+          // ...yet Revision._is_real_base asks `dependencies is None`: "" is not, so a base
+          // revision with it is no real base and RevisionMap raises DependencyCycleDetected.
+          return RevisionParseError{
+              depends->value_line, depends->value_column,
+              "depends_on: an empty string on a base revision makes alembic fail "
+              "(DependencyCycleDetected); write `depends_on = None`"};
+        }
+        result.depends_on.clear();
+      }
+      if (depends->value.shape == StaticValue::Shape::unknown) std::erase(result.depends_on, "");
+      result.depends_on_at_import = at_import(
+          depends->value, "depends_on of revision " + id,
+          result.depends_on.empty()
+              ? "no dependency of it is known statically"
+              : "only the dependencies " + joined(result.depends_on) + " are known statically");
+    }
+    result.message = std::move(message_);
+    result.create_date = std::move(create_date_);
+    return result;
+  }
+
+  static std::optional<Revision::ImportTimeValue> at_import(const StaticValue& value,
+                                                            const std::string& what,
+                                                            const std::string& consequence) {
+    if (value.shape != StaticValue::Shape::unknown) return std::nullopt;
+    return Revision::ImportTimeValue{
+        value.line, value.column,
+        what + " is only known at import time (" + explain(value) + "); " + consequence};
+  }
+
+  static RevisionParseError wrong_value(const Binding& binding, std::string_view field,
+                                        std::string_view expected) {
+    const StaticValue& value = binding.value;
+    const std::string prefix = std::string(field) + ": expected " + std::string(expected);
+    if (value.shape == StaticValue::Shape::unknown &&
+        value.why != StaticValue::Why::not_evaluable) {
+      return {value.line, value.column,
+              std::string(field) + ": only known at import time (" + explain(value) +
+                  "); the graph cannot be known without it"};
+    }
+    if (value.shape == StaticValue::Shape::unknown) {
+      return {value.line, value.column, prefix + " (" + explain(value) + ")"};
+    }
+    return {binding.value_line, binding.value_column,
+            prefix + " (found " + binding.value_text + ")"};
+  }
+
+  static std::optional<RevisionParseError> check_revision(const Binding& binding) {
+    const StaticValue& value = binding.value;
+    if (value.shape != StaticValue::Shape::string) {
+      return wrong_value(binding, "revision", "a string");
+    }
+    const std::string& id = value.strings.front();
+    if (id.empty()) {
+      return RevisionParseError{binding.value_line, binding.value_column,
+                                "revision: expected a non-empty string"};
+    }
     // alembic's Revision.verify_rev_id rejects these characters (revision.py).
     std::string illegal;
     for (const char c : std::string_view("+-@")) {
@@ -443,39 +311,24 @@ class RevisionFileReader {
       if (!illegal.empty()) illegal += ", ";
       illegal += c;
     }
-    if (!illegal.empty()) {
-      return RevisionParseError{revision.value.line, revision.value.column(),
-                                "revision: character(s) '" + illegal +
-                                    "' not allowed in revision identifier '" + id + "'"};
+    if (illegal.empty()) return std::nullopt;
+    return RevisionParseError{
+        binding.value_line, binding.value_column,
+        "revision: character(s) '" + illegal + "' not allowed in revision identifier '" + id + "'"};
+  }
+
+  static std::optional<RevisionParseError> check_down_revision(const Binding& binding) {
+    const StaticValue& value = binding.value;
+    if (value.shape == StaticValue::Shape::unknown) {
+      return wrong_value(binding, "down_revision", "a string, None, or a tuple/list of strings");
     }
-    const auto& down = assigned_[static_cast<std::size_t>(Field::down_revision)];
-    if (!down) {
-      // Script.__init__ reads module.down_revision unconditionally: AttributeError.
-      return RevisionParseError{revision.target.line, revision.target.column(),
-                                "revision '" + id +
-                                    "' has no module-level down_revision (write `down_revision "
-                                    "= None` for a base revision)"};
+    // alembic >= 1.9 applies to_tuple first, so "" names a revision "" that does not exist
+    // (1.8.1 took a lone "" for None: see docs/).
+    if (std::find(value.strings.begin(), value.strings.end(), "") != value.strings.end()) {
+      return RevisionParseError{binding.value_line, binding.value_column,
+                                "down_revision: expected a non-empty string"};
     }
-    const auto line_of = [this](Field field) {
-      const auto& assigned = assigned_[static_cast<std::size_t>(field)];
-      return assigned ? assigned->target.line : 0;
-    };
-    const auto strings_of = [this](Field field) {
-      auto& assigned = assigned_[static_cast<std::size_t>(field)];
-      return assigned ? std::move(assigned->literal.strings) : std::vector<std::string>{};
-    };
-    Revision result;
-    result.lines = {.revision = line_of(Field::revision),
-                    .down_revision = line_of(Field::down_revision),
-                    .depends_on = line_of(Field::depends_on),
-                    .branch_labels = line_of(Field::branch_labels)};
-    result.id = id;
-    result.down_revisions = strings_of(Field::down_revision);
-    result.branch_labels = strings_of(Field::branch_labels);
-    result.depends_on = strings_of(Field::depends_on);
-    result.message = std::move(message_);
-    result.create_date = std::move(create_date_);
-    return result;
+    return std::nullopt;
   }
 
   PythonTokenizer tokenizer_;
@@ -488,9 +341,7 @@ class RevisionFileReader {
   LineKind last_line_kind_ = LineKind::simple;
   std::string_view last_line_keyword_;
   std::string_view block_keyword_;  ///< header keyword of the current module-level block
-  bool has_revision_ = false;
-  std::optional<RevisionParseError> error_;
-  std::array<std::optional<Assigned>, 4> assigned_;
+  ModuleNamespace names_;
   std::string message_;
   std::string create_date_;
 };

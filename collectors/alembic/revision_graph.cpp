@@ -6,20 +6,13 @@
 #include <tuple>
 #include <utility>
 
+#include "collectors/alembic/joined.hpp"
+
 namespace alembic_exporter::alembic {
 namespace {
 
 using Index = std::uint32_t;
 constexpr Index none = std::numeric_limits<Index>::max();
-
-std::string join(const std::vector<std::string_view>& items) {
-  std::string text;
-  for (const auto& item : items) {
-    if (!text.empty()) text += ", ";
-    text += item;
-  }
-  return text;
-}
 
 bool contains(std::span<const Index> nodes, Index node) {
   return std::find(nodes.begin(), nodes.end(), node) != nodes.end();
@@ -89,6 +82,7 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions)
   map_branch_labels();
   resolve_references();
   build_plan_edges(detect_cycles());
+  collect_warnings();
 
   const auto count = static_cast<Index>(revisions_.size());
   std::vector<char> has_versioned_child(count, 0);
@@ -146,7 +140,7 @@ std::vector<RevisionGraph::Index> RevisionGraph::detect_cycles() {
                 members.size() == 1
                     ? "revision " + at.id + " names itself in " +
                           (through_down ? "down_revision" : "depends_on")
-                    : "cycle through down_revision/depends_on among revisions " + join(ids));
+                    : "cycle through down_revision/depends_on among revisions " + joined(ids));
   }
   return component;
 }
@@ -222,13 +216,45 @@ void RevisionGraph::resolve_references() {
         } else {
           add_finding(ScriptFinding::Kind::dangling_reference, node, revision.lines.depends_on,
                       "depends_on " + dependency + " of revision " + revision.id +
-                          " is neither a revision id nor a branch label in the script directory");
+                          " is neither a revision id nor a branch label in the script directory" +
+                          import_time_labels_note());
         }
       }
     }
     down_.offsets.push_back(static_cast<Index>(down_.targets.size()));
     depends_.offsets.push_back(static_cast<Index>(depends_.targets.size()));
   }
+}
+
+void RevisionGraph::collect_warnings() {
+  for (Index node = 0; node < revisions_.size(); ++node) {
+    if (!active_[node]) continue;
+    const Revision& revision = revisions_[node];
+    for (const auto& [kind, value] :
+         {std::pair(ScriptFinding::Kind::dynamic_branch_labels, &revision.branch_labels_at_import),
+          std::pair(ScriptFinding::Kind::dynamic_depends_on, &revision.depends_on_at_import)}) {
+      if (*value)
+        warnings_.push_back(
+            {kind, revision.path, (*value)->line, (*value)->column, (*value)->message});
+    }
+  }
+  std::sort(warnings_.begin(), warnings_.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.path, a.line, a.column, a.message) <
+           std::tie(b.path, b.line, b.column, b.message);
+  });
+}
+
+std::string RevisionGraph::import_time_labels_note() const {
+  std::vector<std::string_view> setters;
+  for (Index node = 0; node < revisions_.size(); ++node) {
+    if (active_[node] && revisions_[node].branch_labels_at_import) {
+      setters.push_back(revisions_[node].id);
+    }
+  }
+  if (setters.empty()) return {};
+  std::sort(setters.begin(), setters.end());
+  return "; it may be a label set at import time: the branch_labels of revision " +
+         joined(setters) + " are only known when alembic imports the file";
 }
 
 void RevisionGraph::build_plan_edges(const std::vector<Index>& component) {

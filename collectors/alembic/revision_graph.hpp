@@ -52,7 +52,10 @@ class RevisionGraph {
 
   /// Every revision given, duplicates included, in input order.
   const std::vector<Revision>& revisions() const { return revisions_; }
+  /// Errors: the graph is not what alembic would build.
   const std::vector<ScriptFinding>& findings() const { return findings_; }
+  /// Warnings (`is_warning`): values only known at import time, read as far as they are known.
+  const std::vector<ScriptFinding>& warnings() const { return warnings_; }
   /// The revision with exactly this id, or nullptr.
   const Revision* find(std::string_view id) const;
   /// Revisions no other revision names in `down_revision` (what `alembic heads` prints), byte
@@ -91,9 +94,13 @@ class RevisionGraph {
   std::vector<char> ancestors_or_self(std::span<const Index> starts) const;
   std::vector<std::string> apply_order(const std::vector<char>& todo) const;
   void add_finding(ScriptFinding::Kind kind, Index node, int line, std::string message);
+  void collect_warnings();
+  /// For a dangling `depends_on`: which revisions set their branch labels at import time.
+  std::string import_time_labels_note() const;
 
   std::vector<Revision> revisions_;
   std::vector<ScriptFinding> findings_;
+  std::vector<ScriptFinding> warnings_;
   /// False for the losing copies of a duplicate id.
   std::vector<char> active_;
   std::unordered_map<std::string_view, Index> by_id_;

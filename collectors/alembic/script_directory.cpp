@@ -89,6 +89,16 @@ ScriptFinding location_finding(const std::string& location, std::string message)
   return {ScriptFinding::Kind::missing_directory, location, 0, 0, std::move(message)};
 }
 
+/// Why a version location (`top`) or a directory below one cannot be listed.
+ScriptFinding unlistable_directory(const std::string& directory, bool top, int error) {
+  if (top) {
+    return location_finding(
+        directory, "version location cannot be listed: " + std::string(std::strerror(error)));
+  }
+  return {ScriptFinding::Kind::unreadable_file, directory, 0, 0,
+          "cannot list directory: " + std::string(std::strerror(error))};
+}
+
 }  // namespace
 
 std::variant<Revision, ScriptFinding> read_revision_text(const std::string& path,
@@ -118,8 +128,11 @@ bool ScriptDirectory::Listing::operator==(const Listing& other) const {
                     });
 }
 
-ScriptDirectory::ScriptDirectory(std::vector<std::string> version_locations, bool recursive)
-    : version_locations_(std::move(version_locations)), recursive_(recursive) {}
+ScriptDirectory::ScriptDirectory(std::vector<std::string> version_locations, bool recursive,
+                                 std::shared_ptr<InotifyInstance> inotify)
+    : version_locations_(std::move(version_locations)),
+      recursive_(recursive),
+      watch_(std::move(inotify)) {}
 
 void ScriptDirectory::list_directory(const std::string& directory, bool top, Listing& listing,
                                      ListingWork& work, DirectoryWatch& watch) const {
@@ -129,13 +142,7 @@ void ScriptDirectory::list_directory(const std::string& directory, bool top, Lis
                                    : directory_entries(handle.get());
   if (const int* error = std::get_if<int>(&entries)) {
     watch.mark_incomplete();
-    if (top) {
-      listing.findings.push_back(location_finding(
-          directory, "version location cannot be listed: " + std::string(std::strerror(*error))));
-    } else {
-      listing.findings.push_back({ScriptFinding::Kind::unreadable_file, directory, 0, 0,
-                                  "cannot list directory: " + std::string(std::strerror(*error))});
-    }
+    listing.findings.push_back(unlistable_directory(directory, top, *error));
     return;
   }
   auto& names = std::get<std::vector<DirectoryEntry>>(entries);
@@ -143,47 +150,48 @@ void ScriptDirectory::list_directory(const std::string& directory, bool top, Lis
     std::sort(names.begin(), names.end(),
               [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; });
   }
-  const int descriptor = ::dirfd(handle.get());
+  DirectoryPass pass{::dirfd(handle.get()), directory, no_open_directory, {}};
+  if (!pass.prefix.empty() && pass.prefix.back() != '/') pass.prefix += '/';
+  if (work.directories.size() < max_open_directories) pass.index = work.directories.size();
   listing.files.reserve(listing.files.size() + names.size());
   work.outcomes.reserve(work.outcomes.size() + names.size());
-  const std::size_t index =
-      work.directories.size() < max_open_directories ? work.directories.size() : no_open_directory;
-  std::string prefix = directory;
-  if (!prefix.empty() && prefix.back() != '/') prefix += '/';
-  std::vector<std::string> subdirectories;
-  for (const auto& [name, type] : names) {
-    const bool revision_file = is_revision_file_name(name);
-    // Only revision files and (recursive) directories matter; the entry's type, where the
-    // filesystem gives one, spares a stat of everything else.
-    const bool maybe_directory = type == DT_DIR || type == DT_UNKNOWN;
-    if (!revision_file && !(recursive_ && maybe_directory)) continue;
-    std::string path = prefix + name;
-    if (revision_file && type == DT_REG && !cache_.contains(path)) {
-      list_unseen_file(descriptor, name, {std::move(path), prefix.size(), index, {}}, listing, work,
-                       watch);
-      continue;
-    }
-    struct stat status {};
-    if (::fstatat(descriptor, name.c_str(), &status, 0) != 0) continue;  // dangling or gone
-    if (S_ISDIR(status.st_mode)) {
-      if (!recursive_ || name == "__pycache__") continue;
-      struct stat link {};
-      const bool symlink = ::fstatat(descriptor, name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 &&
-                           S_ISLNK(link.st_mode);
-      if (!symlink) subdirectories.push_back(std::move(path));
-      continue;
-    }
-    if (!S_ISREG(status.st_mode) || !revision_file) continue;
-    // Written through another name (a symlink, or another hard link) such a file changes
-    // without an event in this directory.
-    if (type != DT_REG || status.st_nlink > 1) watch.mark_incomplete();
-    listing.files.push_back({std::move(path), prefix.size(), index, stamp_of(status)});
-  }
-  if (index != no_open_directory) work.directories.push_back(std::move(handle));
+  for (const auto& [name, type] : names) list_entry(name, type, pass, listing, work, watch);
+  if (pass.index != no_open_directory) work.directories.push_back(std::move(handle));
   handle.reset();
-  for (const auto& subdirectory : subdirectories) {
+  for (const auto& subdirectory : pass.subdirectories) {
     list_directory(subdirectory, false, listing, work, watch);
   }
+}
+
+void ScriptDirectory::list_entry(const std::string& name, unsigned char type, DirectoryPass& pass,
+                                 Listing& listing, ListingWork& work, DirectoryWatch& watch) const {
+  const bool revision_file = is_revision_file_name(name);
+  // Only revision files and (recursive) directories matter; the entry's type, where the
+  // filesystem gives one, spares a stat of everything else.
+  const bool maybe_directory = type == DT_DIR || type == DT_UNKNOWN;
+  if (!revision_file && !(recursive_ && maybe_directory)) return;
+  std::string path = pass.prefix + name;
+  if (revision_file && type == DT_REG && !cache_.contains(path)) {
+    list_unseen_file(pass.descriptor, name, {std::move(path), pass.prefix.size(), pass.index, {}},
+                     listing, work, watch);
+    return;
+  }
+  struct stat status {};
+  if (::fstatat(pass.descriptor, name.c_str(), &status, 0) != 0) return;  // dangling or gone
+  if (S_ISDIR(status.st_mode)) {
+    if (!recursive_ || name == "__pycache__") return;
+    struct stat link {};
+    const bool symlink =
+        ::fstatat(pass.descriptor, name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISLNK(link.st_mode);
+    if (!symlink) pass.subdirectories.push_back(std::move(path));
+    return;
+  }
+  if (!S_ISREG(status.st_mode) || !revision_file) return;
+  // Written through another name (a symlink, or another hard link) such a file changes
+  // without an event in this directory.
+  if (type != DT_REG || status.st_nlink > 1) watch.mark_incomplete();
+  listing.files.push_back({std::move(path), pass.prefix.size(), pass.index, stamp_of(status)});
 }
 
 void ScriptDirectory::list_unseen_file(int directory, const std::string& name, ListedFile file,
@@ -288,10 +296,7 @@ ScriptDirectoryScan ScriptDirectory::scan() {
   if (last_scan_.graph != nullptr && scans_since_full_check_ + 1 < full_check_interval &&
       unchanged_since_last_scan()) {
     ++scans_since_full_check_;
-    ScriptDirectoryScan unchanged = last_scan_;
-    unchanged.files_parsed = 0;
-    unchanged.files_checked = 0;
-    return unchanged;
+    return unchanged_scan(0);
   }
   scans_since_full_check_ = 0;
   watch_.restart();  // before listing: a change during the listing is an event
@@ -303,13 +308,24 @@ ScriptDirectoryScan ScriptDirectory::scan() {
   Listing listing = list(work, watch_);
   watch_.prune();
   if (last_scan_.graph != nullptr && listing == last_listing_) {
-    ScriptDirectoryScan unchanged = last_scan_;
-    unchanged.files_parsed = 0;
-    unchanged.files_checked = listing.files.size();
+    ScriptDirectoryScan unchanged = unchanged_scan(listing.files.size());
     last_listing_ = std::move(listing);
     return unchanged;
   }
+  ScriptDirectoryScan result = parse_listing(listing, work);
+  last_listing_ = std::move(listing);
+  last_scan_ = result;
+  return result;
+}
 
+ScriptDirectoryScan ScriptDirectory::unchanged_scan(std::size_t files_checked) const {
+  ScriptDirectoryScan unchanged = last_scan_;
+  unchanged.files_parsed = 0;
+  unchanged.files_checked = files_checked;
+  return unchanged;
+}
+
+ScriptDirectoryScan ScriptDirectory::parse_listing(const Listing& listing, ListingWork& work) {
   ScriptDirectoryScan result;
   result.files_checked = listing.files.size();
   std::unordered_map<std::string, CachedFile> cache;
@@ -317,28 +333,7 @@ ScriptDirectoryScan ScriptDirectory::scan() {
   std::vector<Revision> revisions;
   revisions.reserve(listing.files.size());
   for (const auto& file : listing.files) {
-    CachedFile entry{file.stamp, std::size_t{0}};
-    const auto cached = cache_.find(file.path);
-    if (cached == cache_.end() || !(cached->second.stamp == file.stamp)) {
-      if (file.outcome == not_read) {
-        const int error = read_file(directory_of(file, work.directories), name_of(file),
-                                    file.stamp.size, work.text);
-        work.outcomes.push_back(error == 0 ? read_revision_text(file.path, work.text)
-                                           : unreadable_file(file.path, error));
-      }
-      FileOutcome& outcome =
-          file.outcome == not_read ? work.outcomes.back() : work.outcomes[file.outcome];
-      ++result.files_parsed;
-      if (auto* revision = std::get_if<Revision>(&outcome)) {
-        revisions.push_back(std::move(*revision));
-      } else {
-        entry.outcome = std::move(std::get<ScriptFinding>(outcome));
-      }
-    } else if (const auto* index = std::get_if<std::size_t>(&cached->second.outcome)) {
-      revisions.push_back(last_scan_.graph->revisions()[*index]);
-    } else {
-      entry.outcome = std::move(cached->second.outcome);
-    }
+    CachedFile entry = take_file(file, work, revisions, result.files_parsed);
     if (const auto* finding = std::get_if<ScriptFinding>(&entry.outcome)) {
       result.findings.push_back(*finding);
     } else {
@@ -355,11 +350,36 @@ ScriptDirectoryScan ScriptDirectory::scan() {
            std::tie(b.path, b.line, b.column, b.message);
   });
   result.graph = std::move(graph);
-
   cache_ = std::move(cache);
-  last_listing_ = std::move(listing);
-  last_scan_ = result;
   return result;
+}
+
+ScriptDirectory::CachedFile ScriptDirectory::take_file(const ListedFile& file, ListingWork& work,
+                                                       std::vector<Revision>& revisions,
+                                                       std::size_t& files_parsed) {
+  CachedFile entry{file.stamp, std::size_t{0}};
+  const auto cached = cache_.find(file.path);
+  if (cached == cache_.end() || !(cached->second.stamp == file.stamp)) {
+    if (file.outcome == not_read) {
+      const int error = read_file(directory_of(file, work.directories), name_of(file),
+                                  file.stamp.size, work.text);
+      work.outcomes.push_back(error == 0 ? read_revision_text(file.path, work.text)
+                                         : unreadable_file(file.path, error));
+    }
+    FileOutcome& outcome =
+        file.outcome == not_read ? work.outcomes.back() : work.outcomes[file.outcome];
+    ++files_parsed;
+    if (auto* revision = std::get_if<Revision>(&outcome)) {
+      revisions.push_back(std::move(*revision));
+    } else {
+      entry.outcome = std::move(std::get<ScriptFinding>(outcome));
+    }
+  } else if (const auto* index = std::get_if<std::size_t>(&cached->second.outcome)) {
+    revisions.push_back(last_scan_.graph->revisions()[*index]);
+  } else {
+    entry.outcome = std::move(cached->second.outcome);
+  }
+  return entry;
 }
 
 }  // namespace alembic_exporter::alembic

@@ -57,13 +57,16 @@ struct ScriptDirectoryScan {
 /// check still runs on any event, when a watch could not be set up, when a listed file is a
 /// symlink or has several hard links (it can be written through a directory not watched), and
 /// every `full_check_interval`-th scan, for filesystems that raise no events (NFS, CIFS).
-/// Not thread-safe: one scanner per component, used from one thread.
+/// Not thread-safe: components with the same locations share one scanner (and the graph it
+/// keeps), all used from one thread.
 class ScriptDirectory {
  public:
   /// At most this many scans in a row trust the watches; the next one checks every file.
   static constexpr unsigned full_check_interval = 10;
 
-  ScriptDirectory(std::vector<std::string> version_locations, bool recursive);
+  /// Watches through `inotify`, shared by the scanners of one daemon.
+  ScriptDirectory(std::vector<std::string> version_locations, bool recursive,
+                  std::shared_ptr<InotifyInstance> inotify = std::make_shared<InotifyInstance>());
 
   ScriptDirectoryScan scan();
 
@@ -117,6 +120,17 @@ class ScriptDirectory {
   Listing list(ListingWork& work, DirectoryWatch& watch) const;
   void list_directory(const std::string& directory, bool top, Listing& listing, ListingWork& work,
                       DirectoryWatch& watch) const;
+  /// One directory being listed: its descriptor, its path with a trailing '/', its index in
+  /// `ListingWork::directories` (or `no_open_directory`) and the subdirectories found so far.
+  struct DirectoryPass {
+    int descriptor;
+    std::string prefix;
+    std::size_t index;
+    std::vector<std::string> subdirectories;
+  };
+  /// Lists one directory entry of `pass`: a revision file, or a subdirectory to list next.
+  void list_entry(const std::string& name, unsigned char type, DirectoryPass& pass,
+                  Listing& listing, ListingWork& work, DirectoryWatch& watch) const;
   /// Lists and reads a regular file the cache has never seen (it will be read anyway): opened
   /// first and stat'ed through its descriptor, which spares the kernel a second path lookup.
   static void list_unseen_file(int directory, const std::string& name, ListedFile file,
@@ -129,6 +143,14 @@ class ScriptDirectory {
   static const char* name_of(const ListedFile& file);
   /// True when the watches saw nothing and every location is still the directory watched.
   bool unchanged_since_last_scan();
+  /// The last scan again, nothing parsed.
+  ScriptDirectoryScan unchanged_scan(std::size_t files_checked) const;
+  /// The graph and findings of `listing`; replaces the cache with its files.
+  ScriptDirectoryScan parse_listing(const Listing& listing, ListingWork& work);
+  /// One listed file: read and parsed when it is new or changed, else taken from the cache.
+  /// Its revision, if any, is appended to `revisions`.
+  CachedFile take_file(const ListedFile& file, ListingWork& work, std::vector<Revision>& revisions,
+                       std::size_t& files_parsed);
 
   std::vector<std::string> version_locations_;
   bool recursive_;

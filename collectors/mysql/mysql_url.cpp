@@ -9,7 +9,7 @@
 namespace alembic_exporter::mysql {
 namespace {
 
-constexpr auto kSslModes = std::to_array<std::pair<std::string_view, SslMode>>({
+constexpr auto ssl_modes = std::to_array<std::pair<std::string_view, SslMode>>({
     {"DISABLED", SslMode::disabled},
     {"PREFERRED", SslMode::preferred},
     {"REQUIRED", SslMode::required},
@@ -39,7 +39,7 @@ std::optional<std::string> apply_query(std::string_view key, std::string value, 
   } else if (key == "ssl_cipher") {
     url.ssl_cipher = std::move(value);
   } else if (key == "ssl_mode") {
-    for (const auto& [name, mode] : kSslModes) {
+    for (const auto& [name, mode] : ssl_modes) {
       if (value == name) url.ssl_mode = mode;
     }
     if (url.ssl_mode == SslMode::unset) {

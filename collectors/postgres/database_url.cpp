@@ -11,11 +11,11 @@
 namespace alembic_exporter::postgres {
 namespace {
 
-constexpr std::string_view kMask = "****";
+constexpr std::string_view password_mask = "****";
 
 // libpq 15's connection keywords (PQconndefaults()), except `replication`: a replication
 // connection cannot run the version query.
-constexpr auto kLibpqKeywords = std::to_array<std::string_view>({
+constexpr auto libpq_keywords = std::to_array<std::string_view>({
     "application_name",
     "channel_binding",
     "client_encoding",
@@ -54,11 +54,11 @@ constexpr auto kLibpqKeywords = std::to_array<std::string_view>({
 });
 
 // SQLAlchemy dialects whose URL is a libpq URL plus a `+driver` suffix on the scheme.
-constexpr auto kSqlalchemyDrivers =
+constexpr auto sqlalchemy_drivers =
     std::to_array<std::string_view>({"asyncpg", "pg8000", "psycopg", "psycopg2", "psycopg2cffi"});
 
 // asyncpg's `ssl` query parameter takes libpq's sslmode names or a boolean.
-constexpr auto kSslModes = std::to_array<std::string_view>(
+constexpr auto ssl_modes = std::to_array<std::string_view>(
     {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"});
 
 bool contains(auto const& list, std::string_view value) {
@@ -105,7 +105,7 @@ KeywordScan scan_keywords(std::string_view text) {
       scan.error = "expected keyword=value at character " + std::to_string(keyword_begin + 1);
       return scan;
     }
-    if (seen_secret && !contains(kLibpqKeywords, keyword)) {
+    if (seen_secret && !contains(libpq_keywords, keyword)) {
       // Most likely the rest of an unquoted password that holds spaces: never echo it.
       scan.error_at = keyword_begin;
       scan.error = "unknown parameter after the password at character " +
@@ -175,7 +175,7 @@ std::string redact_url(std::string_view text, std::size_t scheme_end) {
     const auto key = percent_decode(pairs[i].substr(0, equals));
     if (equals != std::string_view::npos && (!key || is_secret_keyword(*key))) {
       result += pairs[i].substr(0, equals + 1);
-      result += kMask;
+      result += password_mask;
     } else {
       result += pairs[i];
     }
@@ -191,7 +191,7 @@ std::string redact_keywords(std::string_view text) {
     const auto written = text.substr(token.value_begin, token.value_end - token.value_begin);
     std::string replacement;
     if (is_secret_keyword(token.keyword)) {
-      replacement = kMask;
+      replacement = password_mask;
     } else if (written.find("://") != std::string_view::npos) {
       replacement = redact_database_url(written);
     } else {
@@ -204,7 +204,7 @@ std::string redact_keywords(std::string_view text) {
   if (scan.error_at) {
     // After a syntax error nobody knows which words are values: hide them all.
     redacted += text.substr(copied, *scan.error_at - copied);
-    redacted += kMask;
+    redacted += password_mask;
   } else {
     redacted += text.substr(copied);
   }
@@ -219,9 +219,9 @@ std::string scheme_error(std::string_view scheme, const std::string& redacted) {
 
 bool is_supported_scheme(std::string_view scheme) {
   if (scheme == "postgresql" || scheme == "postgres") return true;
-  constexpr std::string_view kDialect = "postgresql+";
-  return scheme.starts_with(kDialect) &&
-         contains(kSqlalchemyDrivers, scheme.substr(kDialect.size()));
+  constexpr std::string_view dialect_prefix = "postgresql+";
+  return scheme.starts_with(dialect_prefix) &&
+         contains(sqlalchemy_drivers, scheme.substr(dialect_prefix.size()));
 }
 
 std::optional<std::string> parse_host_list(std::string_view list, ConnectionParameters& out) {
@@ -277,12 +277,12 @@ std::optional<std::string> parse_query(std::string_view query, ConnectionParamet
       // SQLAlchemy's asyncpg dialect spells sslmode this way.
       if (*value == "true") *value = "require";
       if (*value == "false") *value = "disable";
-      if (!contains(kSslModes, *value)) {
+      if (!contains(ssl_modes, *value)) {
         return "unsupported value for query parameter \"ssl\" (expected true, false or an "
                "sslmode such as require or verify-full)";
       }
       set_parameter(out, "sslmode", std::move(*value));
-    } else if (contains(kLibpqKeywords, *key)) {
+    } else if (contains(libpq_keywords, *key)) {
       set_parameter(out, *key, std::move(*value));
     } else {
       return "unsupported query parameter \"" + *key +
@@ -377,7 +377,7 @@ std::variant<DatabaseUrl, std::string> parse_database_url(std::string_view text)
   if (scan.error_at) return "invalid connection string " + redacted + ": " + scan.error;
   ConnectionParameters parameters;
   for (const auto& token : scan.tokens) {
-    if (!contains(kLibpqKeywords, token.keyword)) {
+    if (!contains(libpq_keywords, token.keyword)) {
       return "unsupported connection parameter \"" + token.keyword + "\" in " + redacted +
              " (expected a libpq connection parameter such as host, port or dbname)";
     }

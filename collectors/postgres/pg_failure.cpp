@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "collectors/enum_table.hpp"
+
 namespace alembic_exporter::postgres {
 namespace {
 
@@ -24,6 +26,18 @@ std::size_t sqlstate_position(std::string_view message) {
   }
   return std::string_view::npos;
 }
+
+constexpr EnumTable<FailureReason, std::string_view, 9> failure_reason_names = {{
+    {FailureReason::connection_refused, "connection_refused"},
+    {FailureReason::dns, "dns"},
+    {FailureReason::timeout, "timeout"},
+    {FailureReason::auth_failed, "auth_failed"},
+    {FailureReason::database_missing, "database_missing"},
+    {FailureReason::permission_denied, "permission_denied"},
+    {FailureReason::ssl, "ssl"},
+    {FailureReason::query_failed, "query_failed"},
+    {FailureReason::protocol, "protocol"},
+}};
 
 }  // namespace
 
@@ -70,9 +84,9 @@ FailureReason reason_for_connection_message(std::string_view message) {
 
 std::string_view libpq_text_in_message(std::string_view message) {
   const std::string_view line = first_line(message);
-  constexpr std::string_view kFailed = " failed: ";
-  const std::size_t at = line.rfind(kFailed);
-  return at == std::string_view::npos ? line : line.substr(at + kFailed.size());
+  constexpr std::string_view failed_infix = " failed: ";
+  const std::size_t at = line.rfind(failed_infix);
+  return at == std::string_view::npos ? line : line.substr(at + failed_infix.size());
 }
 
 std::string format_endpoint(std::string_view host, std::string_view port) {

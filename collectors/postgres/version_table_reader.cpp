@@ -31,9 +31,7 @@ using Connection = std::unique_ptr<PGconn, ConnectionCloser>;
 using Result = std::unique_ptr<PGresult, ResultClearer>;
 using CancelRequest = std::unique_ptr<PGcancel, CancelFreer>;
 
-// How long a timed-out read waits past its budget for the cancel request to reach the server.
-constexpr std::chrono::milliseconds kCancelGrace{250};
-constexpr std::chrono::milliseconds kCancelPoll{10};
+constexpr std::chrono::milliseconds cancel_poll_interval{10};
 
 /// Threads running PQcancel now, for await_cancel_requests.
 std::atomic<int> cancel_requests_in_flight{0};
@@ -51,7 +49,10 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   Operation(asio::io_context& io, ReaderSettings settings)
       : io_(io),
         settings_(std::move(settings)),
-        query_(version_query(settings_.version_table, settings_.version_table_schema)),
+        // One round trip: the migration check first, since a missing version table ends the
+        // statement list with an error.
+        query_(migration_query(settings_.version_table, settings_.version_table_schema) + "; " +
+               version_query(settings_.version_table, settings_.version_table_schema)),
         socket_(io),
         deadline_(io),
         cancel_poll_(io),
@@ -234,9 +235,11 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   void start_query() {
     phase_ = Phase::querying;
     first_result_.reset();
+    migration_.reset();
+    results_ = 0;
     if (!watch_socket()) return;
-    if (PQsendQueryParams(connection_.get(), query_.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
-                          0) == 0) {
+    // The simple protocol: two statements in one message.
+    if (PQsendQuery(connection_.get(), query_.c_str()) == 0) {
       connection_broke();
       return;
     }
@@ -279,9 +282,27 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
         query_done();
         return;
       }
-      if (!first_result_) first_result_ = outcome_of(result.get());
+      if (++results_ == 1 && PQresultStatus(result.get()) == PGRES_TUPLES_OK) {
+        migration_ = migration_of(result.get());
+      } else if (!first_result_) {
+        first_result_ = outcome_of(result.get());
+      }
     }
     socket_.wait(SocketWatch::Direction::read, guard(&Operation::on_readable));
+  }
+
+  /// A hidden transaction start (another role's session without pg_read_all_stats) reads as
+  /// now; the collector keeps the first sighting.
+  static std::optional<MigrationInProgress> migration_of(const PGresult* result) {
+    if (PQntuples(result) == 0) return std::nullopt;
+    MigrationInProgress migration;
+    migration.pid = std::stoll(PQgetvalue(result, 0, 0));
+    migration.started_at = PQgetisnull(result, 0, 1) == 0
+                               ? std::chrono::system_clock::time_point(std::chrono::milliseconds(
+                                     std::stoll(PQgetvalue(result, 0, 1))))
+                               : std::chrono::system_clock::now();
+    migration.application_name = PQgetvalue(result, 0, 2);  // "" for NULL
+    return migration;
   }
 
   ReadOutcome outcome_of(const PGresult* result) const {
@@ -315,6 +336,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
             ? std::move(*first_result_)
             : ReadFailure{FailureReason::protocol,
                           failure_detail(FailureReason::protocol, endpoint(), "no result")};
+    if (auto* rows = std::get_if<VersionTableRows>(&outcome)) rows->migration = migration_;
     if (std::holds_alternative<ReadFailure>(outcome) &&
         PQstatus(connection_.get()) == CONNECTION_BAD) {
       lost_connection(std::get<ReadFailure>(std::move(outcome)));
@@ -377,7 +399,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
 
   // PQcancel (libpq 15 has no non-blocking cancel; PQcancelCreate came with 17) opens its own
   // connection and blocks without a timeout, so it runs on a short-lived detached thread that
-  // owns everything it touches. The read waits for it at most kCancelGrace; if the server does
+  // owns everything it touches. The read waits for it at most cancel_grace; if the server does
   // not take it, the session's statement_timeout still ends the statement.
   void cancel_statement(const std::string& what) {
     ++token_;
@@ -387,7 +409,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
     CancelRequest request(PQgetCancel(connection_.get()));
     close_connection();
     cancel_sent_ = std::make_shared<std::atomic<bool>>(false);
-    cancel_wait_until_ = std::chrono::steady_clock::now() + kCancelGrace;
+    cancel_wait_until_ = std::chrono::steady_clock::now() + cancel_grace;
     if (request) {
       ++cancel_requests_in_flight;
       try {
@@ -413,7 +435,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
       finish(std::move(pending_failure_));
       return;
     }
-    cancel_poll_.expires_after(kCancelPoll);
+    cancel_poll_.expires_after(cancel_poll_interval);
     cancel_poll_.async_wait(guard(&Operation::poll_cancel));
   }
 
@@ -444,6 +466,8 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   bool replaced_dead_connection_ = false;
   std::optional<ReadOutcome> first_result_;
   ConnectBackoff backoff_;
+  std::optional<MigrationInProgress> migration_;
+  int results_ = 0;
   ReadFailure pending_failure_{FailureReason::timeout, {}};
   std::shared_ptr<std::atomic<bool>> cancel_sent_;
   std::chrono::steady_clock::time_point cancel_wait_until_;
@@ -460,10 +484,10 @@ void VersionTableReader::read(std::function<void(ReadOutcome)> done) {
 
 void VersionTableReader::cancel() { operation_->cancel(); }
 
-void await_cancel_requests(std::chrono::milliseconds budget) {
-  const auto until = std::chrono::steady_clock::now() + budget;
+void await_cancel_requests() {
+  const auto until = std::chrono::steady_clock::now() + cancel_grace;
   while (cancel_requests_in_flight.load() > 0 && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(kCancelPoll);
+    std::this_thread::sleep_for(cancel_poll_interval);
   }
 }
 

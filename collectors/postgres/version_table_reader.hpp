@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "collectors/postgres/database_url.hpp"
+#include "collectors/postgres/migration_query.hpp"
 #include "collectors/postgres/pg_failure.hpp"
 #include "collectors/version_reader.hpp"
 
@@ -51,7 +52,7 @@ class VersionTableReader final : public VersionReader {
   VersionTableReader& operator=(const VersionTableReader&) = delete;
 
   /// Starts one read; `done` runs exactly once on the io_context (never inside `read`), within
-  /// `timeout` plus at most 250 ms for cancelling a running statement. A reused connection
+  /// `timeout` plus at most `cancel_grace` for cancelling a running statement. A reused connection
   /// that turns out dead is replaced once within the same budget. Reads must not overlap:
   /// starting one while another is in flight throws std::logic_error.
   void read(std::function<void(ReadOutcome)> done) override;
@@ -65,8 +66,12 @@ class VersionTableReader final : public VersionReader {
   std::shared_ptr<Operation> operation_;
 };
 
+/// How long a cancelled or timed-out read waits for its cancel request to reach the server; if
+/// the server does not take it, the session's statement_timeout still ends the statement.
+inline constexpr std::chrono::milliseconds cancel_grace{250};
+
 /// Blocks until the cancel requests of cancelled reads have been sent (each travels on its own
-/// thread, which exiting the process would kill), or `budget` has passed. For shutdown.
-void await_cancel_requests(std::chrono::milliseconds budget);
+/// thread, which exiting the process would kill), at most `cancel_grace`. For shutdown.
+void await_cancel_requests();
 
 }  // namespace alembic_exporter::postgres

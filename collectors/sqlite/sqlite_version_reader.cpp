@@ -19,7 +19,7 @@
 namespace alembic_exporter::sqlite {
 namespace {
 
-constexpr std::chrono::milliseconds kWorkerPoll{10};
+constexpr std::chrono::milliseconds worker_poll_interval{10};
 
 /// Worker threads running now, for await_workers.
 std::atomic<int> workers_running{0};
@@ -65,10 +65,10 @@ std::string read_only_uri(std::string_view path) {
   std::string uri = "file:";
   for (const char c : path) {
     if (c == '%' || c == '?' || c == '#') {
-      static constexpr char kHex[] = "0123456789ABCDEF";
+      static constexpr char hex_digits[] = "0123456789ABCDEF";
       uri += '%';
-      uri += kHex[static_cast<unsigned char>(c) >> 4];
-      uri += kHex[static_cast<unsigned char>(c) & 0xf];
+      uri += hex_digits[static_cast<unsigned char>(c) >> 4];
+      uri += hex_digits[static_cast<unsigned char>(c) & 0xf];
     } else {
       uri += c;
     }
@@ -222,7 +222,7 @@ void SqliteVersionReader::cancel() { operation_->cancel(); }
 void await_workers(std::chrono::milliseconds budget) {
   const auto until = std::chrono::steady_clock::now() + budget;
   while (workers_running.load() > 0 && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(kWorkerPoll);
+    std::this_thread::sleep_for(worker_poll_interval);
   }
 }
 

@@ -10,8 +10,8 @@ namespace {
 
 // sqlite3.c (os_unix.c): PENDING_BYTE is 0x40000000 and RESERVED_BYTE the byte after it; a WAL
 // writer locks slot 0 of the shm locks, which start at byte 120 of the -shm file.
-constexpr off_t kReservedByte = 0x40000001;
-constexpr off_t kWalWriteLock = 120;
+constexpr off_t reserved_byte = 0x40000001;
+constexpr off_t wal_write_lock = 120;
 
 std::optional<pid_t> holder(const std::string& file, off_t byte) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -30,8 +30,8 @@ std::optional<pid_t> holder(const std::string& file, off_t byte) {
 }  // namespace
 
 std::optional<pid_t> write_lock_holder(const std::string& path) {
-  if (auto pid = holder(path, kReservedByte)) return pid;
-  return holder(path + "-shm", kWalWriteLock);
+  if (auto pid = holder(path, reserved_byte)) return pid;
+  return holder(path + "-shm", wal_write_lock);
 }
 
 std::string process_name(pid_t pid) {

@@ -3,13 +3,14 @@
 #include <csignal>
 #include <cstdio>
 
-#include "collectors/collector_factory.hpp"
 #include "config/load_config.hpp"
 #include "daemon/core/component_config.hpp"
 #include "daemon/core/component_history.hpp"
 #include "daemon/systemd/message_ids.hpp"
-#include "daemon/systemd/status_summary.hpp"
+#include "daemon/systemd/migration_entry.hpp"
+#include "daemon/systemd/notify_status_line.hpp"
 #include "daemon/systemd/transition_entry.hpp"
+#include "daemon/systemd/warnings_entry.hpp"
 
 namespace alembic_exporter::app {
 namespace {
@@ -18,8 +19,6 @@ constexpr auto heartbeat_period = std::chrono::seconds(1);
 constexpr auto stalled_after = std::chrono::seconds(10);
 /// READY=1 waits for the first round of checks, but never longer than the check budget + this.
 constexpr auto ready_slack = std::chrono::seconds(1);
-/// Shutdown waits at most this long for cancelled statements to reach their servers.
-constexpr auto cancel_grace = std::chrono::milliseconds(250);
 
 std::vector<std::string> listen_strings(const config::ValidatedConfig& config) {
   std::vector<std::string> addresses;
@@ -97,7 +96,7 @@ void App::run() {
 }
 
 void App::start_component(const config::ComponentConfig& component) {
-  auto made = make_collector(io_, core::to_component_source(component, config_.timeout));
+  auto made = collectors_.make(io_, core::to_component_source(component, config_.timeout));
   if (auto* error = std::get_if<std::string>(&made)) {
     // The configuration was valid when loaded; a collector can still fail (an ini edited
     // since): report the component as a script error rather than dropping it silently.
@@ -129,15 +128,21 @@ void App::on_result(ComponentStatus status) {
                                       [&](const Component& c) { return c.config.name == name; });
   if (component == components_.end()) return;  // removed by a reload while it was checked
   const auto previous = history_.find(name);
-  core::HistoryStep step =
-      core::record_check(previous == history_.end() ? nullptr : previous->second.get(),
-                         std::move(status), component->config.interval);
+  core::HistoryStep step = core::record_check(
+      previous == history_.end() ? nullptr : previous->second.get(), std::move(status),
+      component->config.interval, component->config.ready_states);
   history_[name] = step.snapshot;
   component->latest = step.snapshot;
+  if (step.migration) {
+    for (const auto& entry : systemd::migration_entries(name, *step.migration)) {
+      logger_.write(entry);
+    }
+  }
   if (step.transition) logger_.write(systemd::transition_entry(*step.transition));
+  if (step.warnings_changed) logger_.write(systemd::warnings_entry(step.snapshot->status));
   publish();
   if (ready_ && step.transition) {
-    notifier_.status(systemd::status_summary(*store_.load(), components_.size()));
+    notifier_.status_line(systemd::notify_status_line(*store_.load(), components_.size()));
   }
   first_round_finished(name);
 }
@@ -146,6 +151,7 @@ void App::publish() {
   auto snapshot = std::make_shared<core::Snapshot>();
   snapshot->components.reserve(components_.size());
   for (const auto& component : components_) {
+    snapshot->configured.push_back(component.config.name);
     if (component.latest) snapshot->components.push_back(component.latest);
   }
   snapshot->config_reload_successful = config_reload_successful_;
@@ -162,7 +168,7 @@ void App::declare_ready() {
   if (ready_) return;
   ready_ = true;
   ready_timer_.cancel();
-  notifier_.ready(systemd::status_summary(*store_.load(), components_.size()));
+  notifier_.ready(systemd::notify_status_line(*store_.load(), components_.size()));
 }
 
 void App::on_signal(const std::error_code& error, int signal_number) {
@@ -201,7 +207,7 @@ void App::reload() {
                    config_file_field(config_.file)});
   }
   publish();
-  if (ready_) notifier_.ready(systemd::status_summary(*store_.load(), components_.size()));
+  if (ready_) notifier_.ready(systemd::notify_status_line(*store_.load(), components_.size()));
 }
 
 void App::apply(config::ValidatedConfig next) {
@@ -237,7 +243,7 @@ void App::shutdown() {
                  config_file_field(config_.file)});
   http_.reset();        // stop accepting first
   components_.clear();  // cancels in-flight checks and closes connections
-  await_cancellations(cancel_grace);
+  await_cancellations();
   signals_.cancel();
   heartbeat_timer_.cancel();
   watchdog_timer_.cancel();

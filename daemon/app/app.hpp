@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "collectors/collector_factory.hpp"
 #include "config/validated_config.hpp"
 #include "daemon/core/component_runner.hpp"
 #include "daemon/core/snapshot.hpp"
@@ -67,6 +68,8 @@ class App {
   asio::steady_timer ready_timer_;
   core::SnapshotStore store_;
   std::unique_ptr<http::HttpServer> http_;
+  /// Kept across reloads: a reloaded component finds its script tree parsed and watched.
+  CollectorFactory collectors_;
   std::vector<Component> components_;
   /// Last result per component name; kept across reloads so counters keep counting.
   std::map<std::string, std::shared_ptr<const core::ComponentSnapshot>> history_;

@@ -6,6 +6,7 @@
 #include "daemon/cli/serve_command.hpp"
 #include "daemon/cli/status_command.hpp"
 #include "daemon/cli/usage.hpp"
+#include "daemon/cli/wait_command.hpp"
 #include "daemon/core/exit_codes.hpp"
 
 namespace alembic_exporter::cli {
@@ -23,7 +24,7 @@ int usage_error(std::ostream& err, std::string_view message, std::string_view su
 }  // namespace
 
 int run_command_line(std::span<const std::string_view> arguments, std::ostream& out,
-                     std::ostream& err) {
+                     std::ostream& err, bool output_is_terminal) {
   if (arguments.empty()) {
     err << usage_text("");
     return core::to_int(core::ExitCode::usage);
@@ -51,6 +52,7 @@ int run_command_line(std::span<const std::string_view> arguments, std::ostream& 
   }
   if (command == "status") return run_status_command(options, out, err);
   if (command == "serve") return run_serve_command(options, err);
+  if (command == "wait") return run_wait_command(options, out, err, output_is_terminal);
   return run_check_config_command(options, out, err);
 }
 

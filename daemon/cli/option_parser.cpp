@@ -7,11 +7,16 @@ namespace alembic_exporter::cli {
 std::optional<std::string> ParsedOptions::value(std::string_view long_name) const {
   const auto found = values_.find(std::string(long_name));
   if (found == values_.end()) return std::nullopt;
-  return found->second;
+  return found->second.back();
+}
+
+std::vector<std::string> ParsedOptions::values(std::string_view long_name) const {
+  const auto found = values_.find(std::string(long_name));
+  return found == values_.end() ? std::vector<std::string>{} : found->second;
 }
 
 void ParsedOptions::set(std::string_view long_name, std::string value) {
-  values_[std::string(long_name)] = std::move(value);
+  values_[std::string(long_name)].push_back(std::move(value));
 }
 
 std::variant<ParsedOptions, std::string> parse_options(std::span<const std::string_view> arguments,

@@ -39,18 +39,19 @@ std::variant<LoadedConfig, core::ExitCode> load(std::string_view command,
         << "\nTry 'alembic_exporter " << command << " --help'.\n";
     return core::ExitCode::usage;
   }
+  const auto reported = [&err](const auto& result) {
+    const auto* problems = std::get_if<std::vector<config::ConfigProblem>>(&result);
+    if (problems != nullptr) {
+      for (const auto& problem : *problems) err << problem.to_string() << '\n';
+    }
+    return problems != nullptr;
+  };
   auto loaded = config::load_config(*file, config::process_environment());
-  if (const auto* problems = std::get_if<std::vector<config::ConfigProblem>>(&loaded)) {
-    for (const auto& problem : *problems) err << problem.to_string() << '\n';
-    return core::ExitCode::config;
-  }
+  if (reported(loaded)) return core::ExitCode::config;
   LoadedConfig result{std::move(std::get<config::ValidatedConfig>(loaded)), std::nullopt};
   if (result.config.web_config_file) {
     auto web = web::load_web_settings(*result.config.web_config_file);
-    if (const auto* problems = std::get_if<std::vector<std::string>>(&web)) {
-      for (const auto& problem : *problems) err << problem << '\n';
-      return core::ExitCode::config;
-    }
+    if (reported(web)) return core::ExitCode::config;
     result.web_settings = std::move(std::get<web::WebSettings>(web));
   }
   return result;
@@ -79,7 +80,7 @@ int run_serve_command(std::span<const std::string_view> options, std::ostream& e
     app.run();
   } catch (const std::runtime_error& error) {
     logger.log(systemd::LogLevel::error, {}, error.what());
-    return 1;
+    return core::to_int(core::ExitCode::unavailable);
   }
   return core::to_int(core::ExitCode::ok);
 }

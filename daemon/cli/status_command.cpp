@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "collectors/collector_factory.hpp"
+#include "collectors/enum_table.hpp"
 #include "daemon/cli/status_targets.hpp"
 #include "daemon/core/exit_codes.hpp"
 #include "daemon/render/status_json.hpp"
@@ -15,31 +15,21 @@
 namespace alembic_exporter::cli {
 namespace {
 
-core::ExitCode exit_code_for(State state) {
-  switch (state) {
-    case State::up_to_date:
-      return core::ExitCode::ok;
-    case State::behind:
-    case State::no_revision:
-      return core::ExitCode::behind;
-    case State::diverged:
-    case State::unknown_revision:
-    case State::script_error:
-      return core::ExitCode::inconsistent;
-    case State::unreachable:
-      return core::ExitCode::unreachable;
-  }
-  return core::ExitCode::software;
-}
+/// The exit code a component in the state asks for; the worst one decides.
+constexpr EnumTable<State, core::ExitCode, all_states.size()> exit_codes = {{
+    {State::up_to_date, core::ExitCode::ok},
+    {State::behind, core::ExitCode::behind},
+    {State::diverged, core::ExitCode::inconsistent},
+    {State::no_revision, core::ExitCode::behind},
+    {State::unknown_revision, core::ExitCode::inconsistent},
+    {State::unreachable, core::ExitCode::unreachable},
+    {State::script_error, core::ExitCode::inconsistent},
+}};
+static_assert(has_rows_for(exit_codes, all_states));
 
 int usage_error(std::ostream& err, const std::string& message) {
   err << "alembic_exporter status: " << message << "\nTry 'alembic_exporter status --help'.\n";
   return core::to_int(core::ExitCode::usage);
-}
-
-bool glyphs_wanted(const ParsedOptions& options) {
-  const char* no_color = std::getenv("NO_COLOR");
-  return !options.has("--plain") && (no_color == nullptr || *no_color == '\0');
 }
 
 /// Runs every collector's check concurrently on one io_context; results keep the targets' order.
@@ -65,7 +55,11 @@ int run_status_command(std::span<const std::string_view> arguments, std::ostream
     return usage_error(err, "--output must be text or json, not '" + output + "'");
   }
 
-  auto selected = status_targets(options, std::filesystem::current_path());
+  const char* alembic_config = std::getenv("ALEMBIC_CONFIG");
+  auto selected = status_targets(options, std::filesystem::current_path(),
+                                 alembic_config == nullptr || *alembic_config == '\0'
+                                     ? std::nullopt
+                                     : std::optional<std::string>(alembic_config));
   if (auto* error = std::get_if<TargetError>(&selected)) {
     if (error->code == core::ExitCode::usage) return usage_error(err, error->message);
     err << "alembic_exporter status: " << error->message << '\n';
@@ -74,15 +68,12 @@ int run_status_command(std::span<const std::string_view> arguments, std::ostream
   const auto& targets = std::get<std::vector<StatusTarget>>(selected);
 
   asio::io_context io;
-  std::vector<std::unique_ptr<Collector>> collectors;
-  for (const auto& target : targets) {
-    auto made = make_collector(io, target.source);
-    if (auto* error = std::get_if<std::string>(&made)) {
-      err << "alembic_exporter status: " << *error << '\n';
-      return core::to_int(core::ExitCode::config);
-    }
-    collectors.push_back(std::move(std::get<std::unique_ptr<Collector>>(made)));
+  auto made = make_collectors(io, targets);
+  if (auto* error = std::get_if<std::string>(&made)) {
+    err << "alembic_exporter status: " << *error << '\n';
+    return core::to_int(core::ExitCode::config);
   }
+  auto& collectors = std::get<std::vector<std::unique_ptr<Collector>>>(made);
   const std::vector<ComponentStatus> statuses = check_all(io, collectors);
 
   if (output == "json") {
@@ -96,7 +87,7 @@ int run_status_command(std::span<const std::string_view> arguments, std::ostream
   }
   core::ExitCode worst = core::ExitCode::ok;
   for (const auto& status : statuses) {
-    worst = std::max(worst, exit_code_for(status.state));
+    worst = std::max(worst, value_of(exit_codes, status.state, core::ExitCode::software));
   }
   return core::to_int(worst);
 }

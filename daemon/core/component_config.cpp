@@ -9,6 +9,7 @@ ComponentSource to_component_source(const config::ComponentConfig& component,
   ComponentSource source;
   source.name = component.name;
   source.alembic_ini = component.alembic_ini.value_or("");
+  source.pyproject_toml = component.pyproject_toml.value_or("");
   source.alembic_section = component.alembic_section;
   source.source_roots = component.source_roots;
   source.script_location = component.script_location.value_or("");

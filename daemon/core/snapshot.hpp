@@ -22,12 +22,18 @@ struct ComponentSnapshot {
   /// Failed checks by reason since the process started (survives reloads).
   std::map<std::string, std::uint64_t> check_errors;
   std::uint64_t state_changes = 0;
+  /// When the current state began: the end of the first check that found it (survives reloads).
+  std::chrono::system_clock::time_point state_since;
+  /// States in which `/ready` accepts the component (its `ready_states`).
+  std::vector<State> ready_states;
 };
 
 /// Everything a scrape, `/status` or the landing page shows; immutable once published.
 struct Snapshot {
   /// Components that finished at least one check, in configuration order.
   std::vector<std::shared_ptr<const ComponentSnapshot>> components;
+  /// Every configured component, in configuration order, checked or not yet.
+  std::vector<std::string> configured;
   bool config_reload_successful = true;
   std::chrono::system_clock::time_point config_reload_success_time;
 };

@@ -5,18 +5,21 @@
 #include <array>
 #include <cassert>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 #include <stdexcept>
 #include <string_view>
 #include <thread>
 
 #include "daemon/core/allocator_tuning.hpp"
+#include "daemon/core/split_list.hpp"
 #include "daemon/http/civetweb_ssl_loader.hpp"
 #include "daemon/http/exposition_cache.hpp"
 #include "daemon/http/gzip.hpp"
 #include "daemon/http/listener_wakeup.hpp"
 #include "daemon/http/process_metrics.hpp"
 #include "daemon/render/landing_page.hpp"
+#include "daemon/render/readiness.hpp"
 #include "daemon/render/status_json.hpp"
 #include "daemon/web/basic_auth.hpp"
 #include "daemon/web/tls_context.hpp"
@@ -51,6 +54,19 @@ void send(mg_connection* connection, int status, std::string_view content_type,
 }
 
 constexpr std::string_view plain_text = "text/plain; charset=utf-8";
+
+/// The `component` query parameter of `/ready` (`a,b`, URL-decoded); empty when absent.
+std::vector<std::string> selected_components(const mg_connection* connection) {
+  const char* query = mg_get_request_info(connection)->query_string;
+  if (query == nullptr) return {};
+  // A decoded value is never longer than the query it came from.
+  const std::size_t query_length = std::strlen(query);
+  std::string value(query_length + 1, '\0');
+  const int length = mg_get_var(query, query_length, "component", value.data(), value.size());
+  if (length <= 0) return {};
+  value.resize(static_cast<std::size_t>(length));
+  return core::split_list(value);
+}
 
 bool refuse_method(mg_connection* connection) {
   send(connection, 405, plain_text, "Method Not Allowed\n", "Allow: GET, HEAD\r\n");
@@ -153,6 +169,10 @@ class HttpRoutes final : public CivetHandler, public CivetAuthHandler {
     } else if (path == "/") {
       send(connection, 200, "text/html; charset=utf-8",
            render::render_landing_page(*sources_.snapshots->load()));
+    } else if (path == "/ready") {
+      const render::ReadyResponse answer =
+          render::readiness(*sources_.snapshots->load(), selected_components(connection));
+      send(connection, answer.status, "application/json", answer.body);
     } else if (path == "/healthz") {
       const bool healthy = sources_.healthy();
       send(connection, healthy ? 200 : 503, plain_text, healthy ? "ok\n" : "event loop stalled\n");

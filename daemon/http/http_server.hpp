@@ -26,7 +26,8 @@ struct HttpSources {
   std::function<bool()> healthy;
 };
 
-/// Serves `/`, `/metrics`, `/status`, `/healthz` on civetweb's threads; 404 for anything else.
+/// Serves `/`, `/metrics`, `/status`, `/ready`, `/healthz` on civetweb's threads; 404 for
+/// anything else.
 /// Requests only read the current snapshot: never a database or the disk.
 class HttpServer {
  public:

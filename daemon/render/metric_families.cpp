@@ -1,5 +1,6 @@
 #include "daemon/render/metric_families.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -57,6 +58,27 @@ MetricFamily status_family(const core::Snapshot& snapshot) {
       family.metric.push_back(sample(
           {{"component", component->status.component}, {"state", std::string(to_string(state))}},
           component->status.state == state ? 1 : 0, MetricType::Gauge));
+    }
+  }
+  return family;
+}
+
+MetricFamily script_warnings_family(const core::Snapshot& snapshot) {
+  MetricFamily family{
+      "alembic_script_warnings",
+      std::string("Details of the migration scripts only known when alembic imports them, by "
+                  "kind; they never change alembic_status.") +
+          age_hint,
+      MetricType::Gauge,
+      {}};
+  for (const auto& component : snapshot.components) {
+    const auto& warnings = component->status.script_warnings;
+    for (const auto kind : script_warning_kinds) {
+      const auto count = std::count_if(warnings.begin(), warnings.end(),
+                                       [kind](const ScriptProblem& w) { return w.kind == kind; });
+      family.metric.push_back(
+          sample({{"component", component->status.component}, {"kind", std::string(kind)}},
+                 static_cast<double>(count), MetricType::Gauge));
     }
   }
   return family;
@@ -160,6 +182,7 @@ std::vector<MetricFamily> metric_families(const core::Snapshot& snapshot) {
       snapshot, "alembic_script_errors",
       "Problems in the migration scripts (parse failures, cycles, duplicates, dangling parents).",
       [](const core::ComponentSnapshot& c) { return count(c.status.script_problems.size()); }));
+  families.push_back(script_warnings_family(snapshot));
   families.push_back(component_gauge(
       snapshot, "alembic_last_check_timestamp_seconds", "Unix time the last check ended.",
       [](const core::ComponentSnapshot& c) { return seconds_since_epoch(c.status.checked_at); }));
@@ -177,6 +200,25 @@ std::vector<MetricFamily> metric_families(const core::Snapshot& snapshot) {
                                      [](const core::ComponentSnapshot& c) {
                                        return std::chrono::duration<double>(c.interval).count();
                                      }));
+  families.push_back(component_gauge(
+      snapshot, "alembic_state_since_timestamp_seconds",
+      "Unix time the current state began (the end of the first check that found it).",
+      [](const core::ComponentSnapshot& c) { return seconds_since_epoch(c.state_since); }));
+  families.push_back(component_gauge(
+      snapshot, "alembic_migration_in_progress",
+      "1 while another session migrates the database (holds the version table and has written), "
+      "else 0; absent when the last check could not read the database.",
+      [](const core::ComponentSnapshot& c) -> std::optional<double> {
+        if (!c.status.database_read) return std::nullopt;
+        return c.status.migration ? 1.0 : 0.0;
+      }));
+  families.push_back(component_gauge(
+      snapshot, "alembic_migration_started_timestamp_seconds",
+      "Unix time the running migration's transaction began; present only while one runs.",
+      [](const core::ComponentSnapshot& c) -> std::optional<double> {
+        if (!c.status.migration) return std::nullopt;
+        return seconds_since_epoch(c.status.migration->started_at);
+      }));
   families.push_back(check_errors_family(snapshot));
   families.push_back(state_changes_family(snapshot));
   families.push_back(exporter_gauge(

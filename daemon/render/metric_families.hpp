@@ -8,8 +8,9 @@
 
 namespace alembic_exporter::render {
 
-/// Pure: every metric family of PRODUCT.md §4 for one snapshot. A component without a value for
-/// a metric (pending unknown, database unread) has no series there rather than a made-up one.
+/// Pure: every metric family of docs/CONTRACT.md "Metrics" for one snapshot. A component without a
+/// value for a metric (pending unknown, database unread) has no series there rather than a made-up
+/// one.
 std::vector<prometheus::MetricFamily> metric_families(const core::Snapshot& snapshot);
 
 }  // namespace alembic_exporter::render

@@ -65,7 +65,20 @@ void write_component(JsonWriter& json, const ComponentStatus& status) {
   json.key("heads").value(static_cast<std::int64_t>(status.heads.size()));
   json.key("errors").begin_array();
   for (const auto& problem : status.script_problems) write_problem(json, problem);
+  json.end_array();
+  json.key("warnings").begin_array();
+  for (const auto& warning : status.script_warnings) write_problem(json, warning);
   json.end_array().end_object();
+  json.key("migration");
+  if (status.migration) {
+    json.begin_object().key("pid").value(status.migration->pid);
+    json.key("started_at").value(core::format_rfc3339(status.migration->started_at));
+    json.key("application_name");
+    write_optional_text(json, status.migration->application_name);
+    json.end_object();
+  } else {
+    json.null();
+  }
   json.key("checked_at").value(core::format_rfc3339(status.checked_at));
   json.key("check_duration_seconds").value(status.check_duration.count());
   json.end_object();

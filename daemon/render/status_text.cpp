@@ -3,6 +3,9 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/enum_table.hpp"
+#include "daemon/core/migration_text.hpp"
+
 namespace alembic_exporter::render {
 namespace {
 
@@ -11,25 +14,16 @@ struct Headline {
   std::string_view text;
 };
 
-Headline headline(State state) {
-  switch (state) {
-    case State::up_to_date:
-      return {"✅", "Database Status: Up-to-date"};
-    case State::behind:
-      return {"⚠️", "Database Status: Behind"};
-    case State::diverged:
-      return {"🔀", "Database Status: Diverged"};
-    case State::no_revision:
-      return {"❓", "Database Status: No revision"};
-    case State::unknown_revision:
-      return {"❓", "Database Status: Unknown revision"};
-    case State::unreachable:
-      return {"❌", "Error: Cannot connect to database"};
-    case State::script_error:
-      return {"❌", "Error: Migration scripts cannot be read"};
-  }
-  return {"", ""};
-}
+constexpr EnumTable<State, Headline, all_states.size()> headlines = {{
+    {State::up_to_date, {"✅", "Database Status: Up-to-date"}},
+    {State::behind, {"⚠️", "Database Status: Behind"}},
+    {State::diverged, {"🔀", "Database Status: Diverged"}},
+    {State::no_revision, {"❓", "Database Status: No revision"}},
+    {State::unknown_revision, {"❓", "Database Status: Unknown revision"}},
+    {State::unreachable, {"❌", "Error: Cannot connect to database"}},
+    {State::script_error, {"❌", "Error: Migration scripts cannot be read"}},
+}};
+static_assert(has_rows_for(headlines, all_states));
 
 std::string with_message(const RevisionRef& ref) {
   return ref.message.empty() ? ref.revision : ref.revision + " (" + ref.message + ")";
@@ -103,11 +97,28 @@ std::string recommendation(const ComponentStatus& status, const StatusAdvice& ad
   return {};
 }
 
+/// Warnings never change the verdict above: one line says they exist, `--verbose` lists them.
+std::string warnings_note(const ComponentStatus& status, const TextOptions& options) {
+  const std::size_t count = status.script_warnings.size();
+  if (count == 0) return {};
+  std::string text = "Note: " + std::to_string(count) + (count == 1 ? " warning" : " warnings") +
+                     " about the migration scripts (values only known when alembic imports "
+                     "them); the status above does not depend on " +
+                     (count == 1 ? "it" : "them") +
+                     (options.verbose ? ":\n" : ". Run with --verbose to list them.\n");
+  if (options.verbose) {
+    for (const auto& warning : status.script_warnings) {
+      text += "  " + format_problem(warning) + '\n';
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string render_status_text(const ComponentStatus& status, const StatusAdvice& advice,
                                const TextOptions& options) {
-  const Headline head = headline(status.state);
+  const Headline head = value_of(headlines, status.state);
   std::string text;
   if (options.glyphs) text.append(head.glyph).append(" ");
   text.append(head.text).append("\nComponent: ").append(status.component).append("\n");
@@ -117,11 +128,15 @@ std::string render_status_text(const ComponentStatus& status, const StatusAdvice
     text += revision_line("Current", status.current);
     text += revision_line("Head", status.heads);
     text += "Status: " + status_line(status) + '\n';
+    if (status.migration) {
+      text += "A migration is running " + core::describe_migration(*status.migration) + ".\n";
+    }
     if (options.verbose && !status.pending_revisions.empty()) {
       text += "Pending Revisions:\n";
       for (const auto& ref : status.pending_revisions) text += "  " + with_message(ref) + '\n';
     }
   }
+  text += warnings_note(status, options);
   const std::string advice_text = recommendation(status, advice);
   if (!advice_text.empty()) text += '\n' + advice_text;
   return text;

@@ -16,10 +16,10 @@ struct StatusAdvice {
 
 struct TextOptions {
   bool glyphs = true;    ///< false with --plain or NO_COLOR: the headline loses its glyph
-  bool verbose = false;  ///< list the pending revisions in apply order
+  bool verbose = false;  ///< list the pending revisions in apply order and the script warnings
 };
 
-/// The report block of PRODUCT.md §3 for one component, ending in a newline.
+/// The report block of docs/CONTRACT.md "Text" for one component, ending in a newline.
 std::string render_status_text(const ComponentStatus& status, const StatusAdvice& advice,
                                const TextOptions& options);
 

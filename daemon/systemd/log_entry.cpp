@@ -1,21 +1,23 @@
 #include "daemon/systemd/log_entry.hpp"
 
+#include "collectors/enum_table.hpp"
+
 namespace alembic_exporter::systemd {
 
+namespace {
+
+constexpr EnumTable<LogLevel, std::string_view, 5> level_names = {{
+    {LogLevel::error, "error"},
+    {LogLevel::warning, "warning"},
+    {LogLevel::notice, "notice"},
+    {LogLevel::info, "info"},
+    {LogLevel::debug, "debug"},
+}};
+
+}  // namespace
+
 std::string_view to_string(LogLevel level) {
-  switch (level) {
-    case LogLevel::error:
-      return "error";
-    case LogLevel::warning:
-      return "warning";
-    case LogLevel::notice:
-      return "notice";
-    case LogLevel::info:
-      return "info";
-    case LogLevel::debug:
-      return "debug";
-  }
-  return "info";
+  return value_of(level_names, level, std::string_view("info"));
 }
 
 std::string full_message(const LogEntry& entry) {

@@ -9,7 +9,7 @@
 
 namespace alembic_exporter::systemd {
 
-/// Where log entries go, chosen once at start (PRODUCT.md §4 `log:`).
+/// Where log entries go, chosen once at start (the configuration's `log:`).
 enum class LogBackend { journald, stderr_lines };
 
 /// `auto` picks journald when JOURNAL_STREAM is set (we run under systemd), else stderr.

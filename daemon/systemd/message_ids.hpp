@@ -17,6 +17,13 @@ inline constexpr std::string_view state_unknown_revision = "7528522c88e64a7ca119
 inline constexpr std::string_view state_unreachable = "972e1c35adb744b1bc262574c5d7faf6";
 inline constexpr std::string_view state_script_error = "347c89138f754387a22d1b21f2af7c12";
 
+/// Another session started migrating a component's database (it holds the version table).
+inline constexpr std::string_view migration_started = "bd05e5bde6dc4fac9e9350e1962cfb6e";
+/// That session no longer holds the version table: its migration committed or rolled back.
+inline constexpr std::string_view migration_ended = "da845d2ee09a4f288c57ab16bcc46f54";
+/// The set of a component's script warnings (values only known at import time) changed.
+inline constexpr std::string_view script_warnings_changed = "2758281980fa47818616c11faae0ceab";
+
 /// SIGHUP: the new configuration is valid and in use.
 inline constexpr std::string_view config_reloaded = "76edd08467914bea8fb161e4d44af99b";
 /// SIGHUP: the new configuration is invalid; the old one stays in use.

@@ -18,12 +18,12 @@ void notify(const std::string& state) {
 
 }  // namespace
 
-void ServiceNotifier::ready(std::string_view status) const {
-  notify("READY=1\nSTATUS=" + std::string(status));
+void ServiceNotifier::ready(std::string_view status_line) const {
+  notify("READY=1\nSTATUS=" + std::string(status_line));
 }
 
-void ServiceNotifier::status(std::string_view status) const {
-  notify("STATUS=" + std::string(status));
+void ServiceNotifier::status_line(std::string_view line) const {
+  notify("STATUS=" + std::string(line));
 }
 
 void ServiceNotifier::reloading() const {

@@ -1,45 +1,27 @@
 #include "daemon/systemd/transition_entry.hpp"
 
+#include "collectors/enum_table.hpp"
 #include "daemon/systemd/message_ids.hpp"
 
 namespace alembic_exporter::systemd {
 namespace {
 
-LogLevel level_for(State state) {
-  switch (state) {
-    case State::up_to_date:
-      return LogLevel::info;
-    case State::behind:
-    case State::no_revision:
-      return LogLevel::warning;
-    case State::diverged:
-    case State::unknown_revision:
-    case State::unreachable:
-    case State::script_error:
-      return LogLevel::error;
-  }
-  return LogLevel::error;
-}
+/// How loud a transition into the state is, and its journald MESSAGE_ID.
+struct StateEvent {
+  LogLevel level = LogLevel::error;
+  std::string_view message_id;
+};
 
-std::string_view message_id_for(State state) {
-  switch (state) {
-    case State::up_to_date:
-      return message_ids::state_up_to_date;
-    case State::behind:
-      return message_ids::state_behind;
-    case State::diverged:
-      return message_ids::state_diverged;
-    case State::no_revision:
-      return message_ids::state_no_revision;
-    case State::unknown_revision:
-      return message_ids::state_unknown_revision;
-    case State::unreachable:
-      return message_ids::state_unreachable;
-    case State::script_error:
-      return message_ids::state_script_error;
-  }
-  return {};
-}
+constexpr EnumTable<State, StateEvent, all_states.size()> state_events = {{
+    {State::up_to_date, {LogLevel::info, message_ids::state_up_to_date}},
+    {State::behind, {LogLevel::warning, message_ids::state_behind}},
+    {State::diverged, {LogLevel::error, message_ids::state_diverged}},
+    {State::no_revision, {LogLevel::warning, message_ids::state_no_revision}},
+    {State::unknown_revision, {LogLevel::error, message_ids::state_unknown_revision}},
+    {State::unreachable, {LogLevel::error, message_ids::state_unreachable}},
+    {State::script_error, {LogLevel::error, message_ids::state_script_error}},
+}};
+static_assert(has_rows_for(state_events, all_states));
 
 /// What the parenthesis after the new state says, or empty.
 std::string explanation(const ComponentStatus& status) {
@@ -72,9 +54,9 @@ LogEntry transition_entry(const core::Transition& transition) {
   const ComponentStatus& status = transition.now->status;
   const std::string state(to_string(status.state));
   LogEntry entry;
-  entry.level = level_for(status.state);
+  entry.level = value_of(state_events, status.state).level;
   entry.component = status.component;
-  entry.message_id = message_id_for(status.state);
+  entry.message_id = value_of(state_events, status.state).message_id;
   entry.message = (transition.previous ? std::string(to_string(*transition.previous)) + " → "
                                        : std::string("first check: ")) +
                   state;

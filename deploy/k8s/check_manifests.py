@@ -5,7 +5,9 @@ Checks what `kubectl apply` would reject or what would break at run time without
 required fields, apiVersion per kind, names, label selectors that select nothing, ports, volumes,
 ConfigMap and Secret keys the exporter's config refers to, the hardening the Deployment promises,
 that the exporter runs the image the Containerfile builds (name, version, user), and that
-kustomization.yaml lists every manifest.
+kustomization.yaml lists every manifest. The deploy-gate examples in gating/ are checked too:
+every `alembic_exporter wait` init container and every `/ready` readiness probe names only
+components and states its mounted configuration knows, and no liveness probe is on /ready.
 
     check_manifests.py [DIR]   prints one problem per line, exits 1 if there is any
 """
@@ -31,6 +33,14 @@ NOT_IN_KUSTOMIZATION = {"secret.example.yaml", "kustomization.yaml"}
 DNS_1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 JOB_NAME = "alembic_exporter"
 COMPONENTS = {"manager", "accountmgr", "appproxy"}
+STATES = {"up_to_date", "behind", "diverged", "no_revision", "unknown_revision", "unreachable",
+          "script_error"}
+# Options of `alembic_exporter wait` (daemon/cli/status_targets.cpp), and which take a value.
+WAIT_OPTIONS = {"--config": True, "--alembic-ini": True, "-c": True, "--name": True, "-n": True,
+                "--component": True, "--database": True, "--script-location": True,
+                "--version-locations": True, "--recursive-version-locations": False,
+                "--source-root": True, "--plain": False, "--until": True, "--timeout": True,
+                "--interval": True, "--check-timeout": True}
 REPOSITORY = HERE.parents[1]
 
 
@@ -254,6 +264,93 @@ class _Checker:
             self.problem(name, f"lists {unknown}, which does not exist")
 
 
+def _mounted_config(where, container, pod, config_maps, problems):
+    """The exporter configuration (parsed) that `--config FILE` in the container's args names."""
+    args = [str(arg) for arg in container.get("args", [])]
+    if "--config" not in args[:-1]:
+        problems.append(f"{where}: args {args} name no --config FILE")
+        return None
+    path = args[args.index("--config") + 1]
+    directory, _, key = path.rpartition("/")
+    volumes = {volume["name"]: volume for volume in pod.get("volumes", [])}
+    for mount in container.get("volumeMounts", []):
+        config_map = volumes.get(mount["name"], {}).get("configMap", {}).get("name")
+        if mount["mountPath"].rstrip("/") == directory and config_map in config_maps:
+            data = config_maps[config_map].get("data", {})
+            if key in data:
+                return yaml.safe_load(data[key])
+    problems.append(f"{where}: --config {path} is not a key of a mounted ConfigMap")
+    return None
+
+
+def _check_wait(where, args, config, problems):
+    components = {component.get("name") for component in config.get("components", [])}
+    i = 1
+    while i < len(args):
+        option = args[i]
+        if option not in WAIT_OPTIONS:
+            problems.append(f"{where}: unknown wait option {option!r}")
+            return
+        value = args[i + 1] if WAIT_OPTIONS[option] and i + 1 < len(args) else None
+        if option == "--component" and value not in components | {"all"}:
+            problems.append(f"{where}: --component {value!r} is not configured "
+                            f"({sorted(components)})")
+        if option == "--until":
+            for state in set(str(value).split(",")) - STATES:
+                problems.append(f"{where}: --until names unknown state {state!r}")
+        i += 2 if WAIT_OPTIONS[option] else 1
+
+
+def _check_ready_probe(where, container, config, problems):
+    components = {component.get("name") for component in config.get("components", [])}
+    path = container.get("readinessProbe", {}).get("httpGet", {}).get("path", "")
+    if not path.startswith("/ready"):
+        problems.append(f"{where}: readinessProbe must GET /ready (the schema gate)")
+    query = dict(part.split("=", 1) for part in path.partition("?")[2].split("&") if "=" in part)
+    for component in filter(None, query.get("component", "").split(",")):
+        if component not in components:
+            problems.append(f"{where}: /ready names unconfigured component {component!r}")
+    if container.get("livenessProbe", {}).get("httpGet", {}).get("path", "").startswith("/ready"):
+        problems.append(f"{where}: livenessProbe on /ready would restart pods while a migration "
+                        f"is pending (use /healthz; /ready is a readiness gate)")
+
+
+def check_gating(manifests: dict[str, list[dict]]) -> list[str]:
+    """Problems in the deploy-gate examples (gating/): `wait` init containers and `/ready` probes."""
+    problems: list[str] = []
+    docs = [(name, doc) for name, docs in manifests.items() for doc in docs]
+    config_maps = {doc["metadata"]["name"]: doc for _, doc in docs if doc.get("kind") == "ConfigMap"}
+    for _, config_map in config_maps.items():
+        for text in config_map.get("data", {}).values():
+            for component in (yaml.safe_load(text) or {}).get("components", []):
+                for state in set(component.get("ready_states", [])) - STATES:
+                    problems.append(f"ConfigMap {config_map['metadata']['name']}: component "
+                                    f"{component.get('name')} has unknown ready state {state!r}")
+    waits = probes = 0
+    for name, doc in docs:
+        if doc.get("kind") != "Deployment":
+            continue
+        pod = doc["spec"]["template"]["spec"]
+        for container in pod.get("initContainers", []) + pod.get("containers", []):
+            args = [str(arg) for arg in container.get("args", [])]
+            where = f"{name}: container {container.get('name')}"
+            if args[:1] not in (["wait"], ["serve"]):
+                continue
+            config = _mounted_config(where, container, pod, config_maps, problems)
+            if config is None:
+                continue
+            if args[0] == "wait":
+                waits += 1
+                _check_wait(where, args, config, problems)
+            else:
+                probes += 1
+                _check_ready_probe(where, container, config, problems)
+    if not waits or not probes:
+        problems.append(f"gating: {waits} wait init containers and {probes} /ready probes "
+                        f"(expected at least one of each)")
+    return problems
+
+
 def check(manifests: dict[str, list[dict]]) -> list[str]:
     """Problems found in `manifests` (file name -> documents), one readable line each."""
     return _Checker(manifests).run()
@@ -261,7 +358,7 @@ def check(manifests: dict[str, list[dict]]) -> list[str]:
 
 def main() -> int:
     directory = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
-    problems = check(load_manifests(directory))
+    problems = check(load_manifests(directory)) + check_gating(load_manifests(directory / "gating"))
     for problem in problems:
         print(problem, file=sys.stderr)
     if not problems:

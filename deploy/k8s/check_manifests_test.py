@@ -3,7 +3,7 @@
 import copy
 import unittest
 
-from check_manifests import check, load_manifests
+from check_manifests import HERE, check, check_gating, load_manifests
 
 
 def exporter(manifests):
@@ -111,6 +111,54 @@ class CheckManifestsTest(unittest.TestCase):
         def change(m):
             m["kustomization.yaml"][0]["resources"].remove("prometheusrule.yaml")
         self.assertIn("does not list prometheusrule.yaml", self.problems_after(change))
+
+
+
+class CheckGatingTest(unittest.TestCase):
+    """The deploy-gate examples in gating/ (init container with `wait`, sidecar /ready probe)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.manifests = load_manifests(HERE / "gating")
+
+    def pod(self, manifests):
+        return manifests["backend-ai-manager.yaml"][1]["spec"]["template"]["spec"]
+
+    def problems_after(self, change):
+        manifests = copy.deepcopy(self.manifests)
+        change(self.pod(manifests), manifests)
+        return "\n".join(check_gating(manifests))
+
+    def test_shipped_examples_are_consistent(self):
+        self.assertEqual(check_gating(self.manifests), [])
+
+    def test_liveness_probe_on_ready(self):
+        def change(pod, _):
+            pod["containers"][1]["livenessProbe"]["httpGet"]["path"] = "/ready"
+        self.assertIn("livenessProbe on /ready would restart pods", self.problems_after(change))
+
+    def test_wait_for_an_unconfigured_component(self):
+        def change(pod, _):
+            args = pod["initContainers"][0]["args"]
+            args[args.index("--component") + 1] = "accountmgr"
+        self.assertIn("--component 'accountmgr' is not configured", self.problems_after(change))
+
+    def test_wait_until_an_unknown_state(self):
+        def change(pod, _):
+            args = pod["initContainers"][0]["args"]
+            args[args.index("--until") + 1] = "up_to_date,ahead"
+        self.assertIn("--until names unknown state 'ahead'", self.problems_after(change))
+
+    def test_ready_probe_for_an_unconfigured_component(self):
+        def change(pod, _):
+            pod["containers"][1]["readinessProbe"]["httpGet"]["path"] = "/ready?component=billing"
+        self.assertIn("/ready names unconfigured component 'billing'", self.problems_after(change))
+
+    def test_unknown_ready_state_in_the_config(self):
+        def change(_, manifests):
+            data = manifests["backend-ai-manager.yaml"][0]["data"]
+            data["config.yaml"] = data["config.yaml"].replace("unknown_revision]", "ahead]")
+        self.assertIn("has unknown ready state 'ahead'", self.problems_after(change))
 
 
 if __name__ == "__main__":

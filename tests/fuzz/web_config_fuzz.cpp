@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;  // load_web_settings reports syntax errors itself; the validator never sees them
   }
   alembic_exporter::web::validate_web_settings(
-      root, "fuzz.yml", "/etc/alembic-exporter",
-      [](const std::filesystem::path& path) { return !path.filename().string().starts_with("m"); });
+      root, "fuzz.yml", "/etc/alembic-exporter", [](const std::string& path) {
+        return !std::filesystem::path(path).filename().string().starts_with("m");
+      });
   return 0;
 }

@@ -32,6 +32,22 @@ class CheckConfigTest(unittest.TestCase):
         self.assertEqual(result.returncode, 78)
         self.assertIn("did you mean 'interval'?", result.stderr)
 
+    def test_a_bad_web_config_gives_its_golden_problems(self):
+        web_fixtures = os.path.realpath(os.path.join(FIXTURES, "web"))
+        for name in ("bad-unknown-key.yml", "bad-http2-type.yml", "bad-yaml-syntax.yml"):
+            with self.subTest(name), tempfile.TemporaryDirectory() as directory:
+                os.makedirs(os.path.join(directory, "migrations", "versions"))
+                web_config = os.path.join(web_fixtures, name)
+                config = os.path.join(directory, "config.yaml")
+                with open(config, "w") as handle:
+                    handle.write(f"web_config_file: {web_config}\ncomponents:\n  - name: app\n"
+                                 "    script_location: migrations\n    database:\n"
+                                 "      url: postgresql://exporter@db.example:5432/app\n")
+                result = run_exporter("check-config", "--config", config)
+                self.assertEqual(result.returncode, 78, result.stderr)
+                with open(os.path.join(web_fixtures, "golden", name[:-4] + ".stderr")) as golden:
+                    self.assertEqual(result.stderr, golden.read().replace(name, web_config))
+
     def test_good_file_is_printed_normalized_with_the_password_masked(self):
         with tempfile.TemporaryDirectory() as directory:
             os.makedirs(os.path.join(directory, "migrations", "versions"))

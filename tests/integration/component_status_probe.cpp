@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
   source.script_location = argv[1];
   source.database_url = argv[2];
   if (argc > 3) source.timeout = std::chrono::milliseconds(std::stoll(argv[3]));
-  auto made = make_collector(io, source);
+  CollectorFactory factory;
+  auto made = factory.make(io, source);
   if (auto* error = std::get_if<std::string>(&made)) {
     std::cerr << *error << '\n';
     return 78;

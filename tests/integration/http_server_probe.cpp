@@ -43,8 +43,8 @@ int main(int argc, char** argv) {
   std::optional<web::WebSettings> web;
   if (argc > 1) {
     auto result = web::load_web_settings(argv[1]);
-    if (const auto* problems = std::get_if<std::vector<std::string>>(&result)) {
-      for (const auto& problem : *problems) std::cerr << problem << '\n';
+    if (const auto* problems = std::get_if<std::vector<config::ConfigProblem>>(&result)) {
+      for (const auto& problem : *problems) std::cerr << problem.to_string() << '\n';
       return 78;
     }
     web = std::get<web::WebSettings>(std::move(result));

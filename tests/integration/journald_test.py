@@ -1,7 +1,8 @@
 """`serve` with `log: journald` against a real systemd-journald (private, see
 harness/private_journal.py) and real databases: one structured entry per state transition (the
 first state of each component once, none while a state holds), with the catalog's MESSAGE_IDs,
-PRIORITY, ALEMBIC_* fields and the caller's CODE_FILE/CODE_LINE; no password anywhere. Under
+PRIORITY, ALEMBIC_* fields and the caller's CODE_FILE/CODE_LINE; no password anywhere; one
+entry when a component's script warnings change (issue 15). Under
 a JOURNAL_STREAM stderr, `log: auto` logs natively and `log: stderr` writes unstamped lines."""
 
 import os
@@ -200,6 +201,47 @@ class JournaldTest(unittest.TestCase):
             with open(path, "rb") as handle:
                 self.assertNotIn(PASSWORD.encode(), handle.read())
 
+    def test_script_warnings_logged_when_they_change_never_as_a_transition(self):
+        """Issue 15: branch_labels only known at import time is a warning: one entry when it
+        appears, one when it is gone, and the state does not move."""
+        project = self.projects["manager"]
+        versions = os.path.join(project.script_dir, "versions")
+        head = os.path.join(versions, next(name for name in os.listdir(versions)
+                                           if name.startswith(project.revisions[-1] + "_")))
+        with open(head) as handle:
+            original = handle.read()
+        warning_id = message_id("script_warnings_changed")
+        daemon = ExporterDaemon(self.config, listening_log=lambda: "\n".join(
+            entry["MESSAGE"] for entry in self.daemon_entries(daemon)))
+        try:
+            with daemon:
+                first = self.wait_for_transitions(daemon, 3, "first states")
+                with open(head, "a") as handle:
+                    handle.write("\nfrom os import sep\nbranch_labels = (sep,)\n")
+                daemon.wait_for(lambda: self.daemon_entries(daemon, MESSAGE_ID=warning_id),
+                                what="warning logged")
+                with open(head, "w") as handle:
+                    handle.write(original)
+                daemon.wait_for(lambda: len(self.daemon_entries(daemon,
+                                                                MESSAGE_ID=warning_id)) >= 2,
+                                what="warning cleared")
+                time.sleep(0.6)
+                self.assertEqual(self.transitions(daemon), first)
+                daemon.stop()
+        finally:
+            with open(head, "w") as handle:
+                handle.write(original)
+        appeared, cleared = self.daemon_entries(daemon, MESSAGE_ID=warning_id)
+        self.assertEqual(appeared["PRIORITY"], "5")
+        self.assertEqual(appeared["ALEMBIC_COMPONENT"], "manager")
+        self.assertEqual(appeared["ALEMBIC_WARNINGS"], "1")
+        self.assertEqual(appeared["ALEMBIC_WARNING_KINDS"], "dynamic_branch_labels")
+        self.assertRegex(appeared["MESSAGE"],
+                         r"^manager: 1 script warning \(first: .+\.py:\d+:\d+: branch_labels of "
+                         r"revision \w+ is only known at import time \(`sep` is imported at line "
+                         r"\d+\); the revision is read without branch labels\)$")
+        self.assertEqual(cleared["MESSAGE"], "manager: no script warnings any more")
+        self.assertEqual(cleared["ALEMBIC_WARNINGS"], "0")
 
     def journal_stream(self):
         """A stderr connected to journald as systemd connects a service's, and the

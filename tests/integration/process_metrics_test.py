@@ -101,7 +101,7 @@ class ProcessMetricsTest(unittest.TestCase):
         with tempfile.NamedTemporaryFile(suffix=".prom") as exposition:
             exposition.write(body)
             exposition.flush()
-            # The lint suite's wrapper: promtool, accepting only PRODUCT.md's two _count gauges.
+            # The lint suite's wrapper: promtool, accepting only the two _count gauges of docs/CONTRACT.md.
             checked = subprocess.run([PROMTOOL_CHECK_METRICS, exposition.name],
                                      capture_output=True, check=False)
         self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)

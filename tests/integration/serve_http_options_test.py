@@ -60,13 +60,13 @@ class ServeHttpOptionsTest(unittest.TestCase):
         self.assertNotIn("correct horse", log)
         self.assertNotIn(HASH, log)
 
-    def test_a_taken_listen_address_exits_1_naming_it(self):
+    def test_a_taken_listen_address_exits_69_naming_it(self):
         with tempfile.TemporaryDirectory() as root, socket.socket() as taken:
             taken.bind(("127.0.0.1", 0))
             taken.listen()
             port = taken.getsockname()[1]
             result = run_exporter("serve", "--config", write_config(root, port=port), timeout=20)
-        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertEqual(result.returncode, 69, result.stderr)
         self.assertIn(f"cannot listen on 127.0.0.1:{port}", result.stderr)
 
 
@@ -85,7 +85,7 @@ class ServeHttpOptionsTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as root:
             config = write_config(root, listen=["[::1]:0"])
             result = run_exporter("serve", "--config", config, timeout=20)
-        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertEqual(result.returncode, 69, result.stderr)
         self.assertIn("cannot listen on [::1]:0: this civetweb build has no IPv6 support",
                       result.stderr)
 

@@ -33,7 +33,7 @@ class ComponentModel:
         return len(self.revisions) - 1 - current
 
     def state(self, server_up):
-        # PRODUCT.md §2 precedence: script_error > unreachable > ... > no_revision > behind.
+        # docs/CONTRACT.md precedence: script_error > unreachable > ... > no_revision > behind.
         if self.broken_file is not None:
             return "script_error"
         if not server_up:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 LINE = re.compile(r"^\S+ (error|warning|notice|info|debug) (.*)$")
 TRANSITION = re.compile(
     r"^([\w.-]+): (?:first check: (\w+)|(\w+) → (\w+))(?: \((.*)\))?$")
-# PRODUCT.md §4: info for recovery, warning for behind/no_revision, err for the rest.
+# docs/CONTRACT.md: info for recovery, warning for behind/no_revision, err for the rest.
 LEVEL_OF_STATE = {"up_to_date": "info", "behind": "warning", "no_revision": "warning"}
 
 

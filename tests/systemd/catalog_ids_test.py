@@ -45,7 +45,8 @@ class CatalogIdsTest(unittest.TestCase):
     def test_every_event_kind_has_an_id(self):
         self.assertEqual(len(state_labels()), 7)
         expected = {"state_" + label for label in state_labels()}
-        expected |= {"config_reloaded", "config_rejected", "started", "stopping"}
+        expected |= {"config_reloaded", "config_rejected", "started", "stopping",
+                     "migration_started", "migration_ended", "script_warnings_changed"}
         self.assertEqual(set(header_ids()), expected)
 
 

@@ -27,11 +27,11 @@ class ManPageTest(unittest.TestCase):
 
     def test_documents_commands_and_exit_codes(self):
         rendered = render()
-        for command in ("status", "serve", "check-config"):
+        for command in ("status", "serve", "check-config", "wait"):
             self.assertIn(f"alembic_exporter {command}", rendered)
         exit_codes = re.findall(r"^ *\w+ = (\d+),$", read_source("daemon/core/exit_codes.hpp"),
                                 re.MULTILINE)
-        self.assertEqual(len(exit_codes), 7)
+        self.assertEqual(len(exit_codes), 9)
         exit_status = rendered.split("\nEXIT STATUS\n", 1)[1].split("\nENVIRONMENT\n", 1)[0]
         self.assertEqual(re.findall(r"^ {7}(\d+) ", exit_status, re.MULTILINE), exit_codes)
 

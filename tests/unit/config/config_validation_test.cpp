@@ -46,7 +46,7 @@ TEST_CASE("each bad fixture reports exactly its problems") {
        {"2:1: unknown key 'metrics_path' (expected one of: listen, interval, timeout, "
         "web_config_file, log, components)"}},
       {"bad-unknown-component-key.yaml",
-       {"3:5: component 'manager' needs 'alembic_ini' or 'script_location'",
+       {"3:5: component 'manager' needs 'alembic_ini', 'pyproject_toml' or 'script_location'",
         "4:5: unknown key 'alembic_init' (did you mean 'alembic_ini'?)"}},
       {"bad-wrong-type.yaml", {"4:18: 'alembic_ini' must be a string, not a list"}},
       {"bad-duration.yaml",
@@ -67,7 +67,13 @@ TEST_CASE("each bad fixture reports exactly its problems") {
        {"3:5: component 'manager' sets both 'alembic_ini' and 'script_location' (expected one "
         "of them)"}},
       {"bad-no-location.yaml",
-       {"3:5: component 'manager' needs 'alembic_ini' or 'script_location'"}},
+       {"3:5: component 'manager' needs 'alembic_ini', 'pyproject_toml' or 'script_location'"}},
+      {"bad-pyproject-and-script.yaml",
+       {"3:5: component 'manager' sets both 'pyproject_toml' and 'script_location' (expected one "
+        "of them)"}},
+      {"bad-pyproject-without-url.yaml",
+       {"3:5: component 'manager' uses 'pyproject_toml' without 'alembic_ini' and so needs "
+        "'database.url'"}},
       {"bad-component-name.yaml",
        {"3:11: invalid component name 'my manager' (expected letters, digits, '_', '.' and '-')"}},
       {"bad-unset-variable.yaml",
@@ -93,6 +99,11 @@ TEST_CASE("each bad fixture reports exactly its problems") {
        {"5:24: 'version_locations' applies only with 'script_location' (with alembic_ini, set it "
         "in the ini file)"}},
       {"bad-keepalive.yaml", {"5:16: 'keepalive' must be true or false, not 'yes'"}},
+      {"bad-ready-states.yaml",
+       {"5:32: unknown state 'ahead' in 'ready_states' (expected up_to_date, behind, diverged, "
+        "no_revision, unknown_revision, unreachable, script_error)",
+        "8:19: 'ready_states' must name at least one state (expected some of up_to_date, "
+        "behind, diverged, no_revision, unknown_revision, unreachable, script_error)"}},
       {"bad-not-a-mapping.yaml",
        {"2:1: the configuration must be a mapping of settings, not a list"}},
   };
@@ -212,6 +223,7 @@ TEST_CASE("defaults are filled in") {
   CHECK(component.upgrade_command == "alembic -c /opt/backend.ai/alembic.ini upgrade heads");
   CHECK(component.merge_command == "alembic -c /opt/backend.ai/alembic.ini merge heads");
   CHECK(component.keepalive);
+  CHECK(component.ready_states == std::vector<State>{State::up_to_date});
   CHECK_FALSE(component.database.url.has_value());
   CHECK_FALSE(component.database.password_file.has_value());
 }
@@ -247,6 +259,7 @@ TEST_CASE("a script_location component: relative paths, variables, overrides") {
   CHECK(component.interval == 1min);
   CHECK(component.upgrade_command == "alembic upgrade heads");
   CHECK_FALSE(component.keepalive);
+  CHECK(component.ready_states == std::vector<State>{State::up_to_date, State::unknown_revision});
 }
 
 TEST_CASE("the example configurations are valid") {

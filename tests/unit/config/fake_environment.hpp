@@ -26,14 +26,15 @@ inline Environment fake_environment(std::map<std::string, std::string> variables
   };
 }
 
-/// A Backend.AI host: the three ini files, systemd credentials and a script directory.
+/// A Backend.AI host: the three ini files, systemd credentials, a script directory and a
+/// pyproject.toml.
 inline Environment backend_ai_host() {
   const std::string credentials = "/run/credentials/alembic_exporter.service";
   return fake_environment(
       {{"CREDENTIALS_DIRECTORY", credentials}},
       {"/opt/backend.ai/alembic.ini", "/opt/backend.ai/alembic-accountmgr.ini",
        "/opt/backend.ai/alembic-appproxy.ini", credentials + "/manager-db",
-       credentials + "/accountmgr-db", credentials + "/appproxy-db"},
+       credentials + "/accountmgr-db", credentials + "/appproxy-db", "/srv/app/pyproject.toml"},
       {"/opt/backend.ai/src", "/srv/app/migrations", "/srv/app/migrations/versions"});
 }
 

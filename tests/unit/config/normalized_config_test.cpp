@@ -55,6 +55,7 @@ components:
     upgrade_command: alembic -c /opt/backend.ai/alembic.ini upgrade heads
     merge_command: alembic -c /opt/backend.ai/alembic.ini merge heads
     keepalive: true
+    ready_states: [up_to_date]
   - name: app
     script_location: /srv/app/migrations
     version_locations: []
@@ -70,6 +71,7 @@ components:
     upgrade_command: alembic upgrade heads
     merge_command: alembic merge heads
     keepalive: true
+    ready_states: [up_to_date]
 )");
 }
 

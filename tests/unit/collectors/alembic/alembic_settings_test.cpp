@@ -52,8 +52,13 @@ std::variant<AlembicSettings, IniError> read(std::string_view text, FakePackages
                                              std::string_view section = "alembic") {
   auto file = parse_ini(text);
   REQUIRE(std::holds_alternative<IniFile>(file));
-  return read_alembic_settings(std::get<IniFile>(file), ini_directory, section,
-                               packages.resolver());
+  auto result =
+      read_alembic_settings(std::get<IniFile>(file), ini_directory, section, packages.resolver());
+  if (auto* error = std::get_if<SettingsError>(&result)) {
+    CHECK_FALSE(error->in_pyproject);
+    return error->error;
+  }
+  return std::get<AlembicSettings>(std::move(result));
 }
 
 AlembicSettings settings(std::string_view text, std::string_view section = "alembic") {
@@ -247,13 +252,14 @@ TEST_CASE("another section name and [DEFAULT] inheritance") {
 
 using alembic_exporter::testing::TemporaryDirectory;
 
-TEST_CASE("load_alembic_ini finds package scripts under the ini's src/ directory") {
+TEST_CASE("load_alembic_config finds package scripts under the ini's src/ directory") {
   const TemporaryDirectory checkout;
   const auto scripts = checkout.root() / "src/ai/backend/manager/models/alembic";
   fs::create_directories(scripts);
   checkout.write("alembic.ini", fixture("ini/backend-ai-alembic.ini"));
 
-  auto loaded = load_alembic_ini((checkout.root() / "alembic.ini").string(), "alembic", {});
+  auto loaded =
+      load_alembic_config({(checkout.root() / "alembic.ini").string(), ""}, "alembic", {});
   if (const auto* error = std::get_if<std::string>(&loaded)) FAIL(*error);
   const auto& backend_ai = std::get<AlembicSettings>(loaded);
   CHECK(backend_ai.script_location == scripts.string());
@@ -262,8 +268,8 @@ TEST_CASE("load_alembic_ini finds package scripts under the ini's src/ directory
         "postgresql+asyncpg://postgres:develove@localhost:8100/backend");
 
   SUBCASE("explicit source roots replace the defaults") {
-    const auto elsewhere = load_alembic_ini((checkout.root() / "alembic.ini").string(), "alembic",
-                                            {(checkout.root() / "nowhere").string()});
+    const auto elsewhere = load_alembic_config({(checkout.root() / "alembic.ini").string(), ""},
+                                               "alembic", {(checkout.root() / "nowhere").string()});
     REQUIRE(std::holds_alternative<std::string>(elsewhere));
     CHECK(std::get<std::string>(elsewhere) ==
           (checkout.root() / "alembic.ini").string() +
@@ -272,25 +278,115 @@ TEST_CASE("load_alembic_ini finds package scripts under the ini's src/ directory
   }
 }
 
-TEST_CASE("load_alembic_ini reports errors as path:line:col") {
+TEST_CASE("load_alembic_config reports errors as path:line:col") {
   const TemporaryDirectory directory;
   const auto ini = (directory.root() / "alembic.ini").string();
   directory.write("alembic.ini", "[alembic]\nscript_location = m\nscript_location = n\n");
-  const auto duplicate = load_alembic_ini(ini, "alembic", {});
+  const auto duplicate = load_alembic_config({ini, ""}, "alembic", {});
   REQUIRE(std::holds_alternative<std::string>(duplicate));
   CHECK(std::get<std::string>(duplicate) ==
         ini + ":3:1: duplicate option 'script_location' in [alembic] (first defined on line 2)");
 
   directory.write("alembic.ini", "[alembic]\nscript_location = m\n");
-  const auto no_section = load_alembic_ini(ini, "other", {});
+  const auto no_section = load_alembic_config({ini, ""}, "other", {});
   REQUIRE(std::holds_alternative<std::string>(no_section));
   CHECK(std::get<std::string>(no_section) ==
         ini + ": no [other] section (expected one holding script_location)");
 
   const auto missing = (directory.root() / "missing.ini").string();
-  const auto unreadable = load_alembic_ini(missing, "alembic", {});
+  const auto unreadable = load_alembic_config({missing, ""}, "alembic", {});
   REQUIRE(std::holds_alternative<std::string>(unreadable));
   CHECK(std::get<std::string>(unreadable) == missing + ": cannot open (No such file or directory)");
+}
+
+// alembic >= 1.16 (issue 15). Debian's alembic 1.8.1 reads neither pyproject.toml nor
+// path_separator, so these expectations come from alembic 1.19's source: options in the ini win
+// (Config.get_alembic_option, config.py:463), version_locations from the ini's string split on
+// path_separator, else version_path_separator (deprecated), else spaces/commas, and otherwise the
+// TOML's list (Config.get_version_locations_list, config.py:558); path_separator is read from
+// the ini only (get_main_option, config.py:411 "Does NOT consume from the pyproject.toml file").
+
+TEST_CASE("issue 15: path_separator, and the deprecated version_path_separator after it") {
+  CHECK(settings("[alembic]\nscript_location = m\nversion_locations = a;b c\npath_separator = ;\n")
+            .version_locations == Paths{"/srv/app/a", "/srv/app/b c"});
+  CHECK(settings("[alembic]\nscript_location = m\nversion_locations = a;b c\n"
+                 "path_separator = space\nversion_path_separator = ;\n")
+            .version_locations == Paths{"/srv/app/a;b", "/srv/app/c"});
+  const IniError error =
+      settings_error("[alembic]\nscript_location = m\nversion_locations = a\npath_separator = |\n");
+  CHECK(error.line == 4);
+  CHECK(error.message ==
+        "'|' is not a path_separator (expected 'space', 'newline', 'os', ':', ';' or ',')");
+}
+
+std::variant<AlembicSettings, std::string> load(const TemporaryDirectory& directory,
+                                                const std::string& ini,
+                                                const std::string& pyproject) {
+  return load_alembic_config({ini.empty() ? "" : (directory.root() / ini).string(),
+                              pyproject.empty() ? "" : (directory.root() / pyproject).string()},
+                             "alembic", {});
+}
+
+TEST_CASE("issue 15: pyproject.toml alone, ini with only the URL, ini options winning") {
+  const TemporaryDirectory project;
+  const std::string root = project.root().string();
+  project.write("pyproject.toml",
+                "[tool.alembic]\nscript_location = \"%(here)s/migrations\"\n"
+                "version_locations = [\"%(here)s/migrations/versions\", \"extra\"]\n"
+                "recursive_version_locations = true\n");
+
+  auto alone = load(project, "", "pyproject.toml");
+  if (const auto* error = std::get_if<std::string>(&alone)) FAIL(*error);
+  const auto& toml = std::get<AlembicSettings>(alone);
+  CHECK(toml.script_location == root + "/migrations");
+  CHECK(toml.version_locations == Paths{root + "/migrations/versions", root + "/extra"});
+  CHECK(toml.recursive_version_locations);
+  CHECK_FALSE(toml.sqlalchemy_url);
+
+  project.write("alembic.ini", "[alembic]\nsqlalchemy.url = postgresql://db/app\n");
+  auto url_only = load(project, "alembic.ini", "pyproject.toml");
+  if (const auto* error = std::get_if<std::string>(&url_only)) FAIL(*error);
+  CHECK(std::get<AlembicSettings>(url_only).script_location == root + "/migrations");
+  CHECK(std::get<AlembicSettings>(url_only).sqlalchemy_url == "postgresql://db/app");
+
+  // The default alembic.ini may be absent: alembic reads only the files that exist.
+  auto absent_ini = load(project, "missing.ini", "pyproject.toml");
+  CHECK(std::holds_alternative<AlembicSettings>(absent_ini));
+
+  project.write("alembic.ini",
+                "[alembic]\nscript_location = %(here)s/other\nversion_locations = v1 v2\n"
+                "recursive_version_locations = false\n");
+  auto both = load(project, "alembic.ini", "pyproject.toml");
+  if (const auto* error = std::get_if<std::string>(&both)) FAIL(*error);
+  CHECK(std::get<AlembicSettings>(both).script_location == root + "/other");
+  CHECK(std::get<AlembicSettings>(both).version_locations == Paths{root + "/v1", root + "/v2"});
+  CHECK_FALSE(std::get<AlembicSettings>(both).recursive_version_locations);
+}
+
+TEST_CASE("issue 15: errors name the file they are in") {
+  const TemporaryDirectory project;
+  const std::string toml = (project.root() / "pyproject.toml").string();
+  project.write("pyproject.toml", "[tool.alembic]\nscript_location = \"pkg.mod:dir\"\n");
+  project.write("alembic.ini", "[alembic]\nsqlalchemy.url = postgresql://db/app\n");
+  auto missing_package = load(project, "alembic.ini", "pyproject.toml");
+  REQUIRE(std::holds_alternative<std::string>(missing_package));
+  CHECK(std::get<std::string>(missing_package) ==
+        toml + ":2:19: no directory for 'pkg.mod:dir' (expected pkg/mod/dir under a source root)");
+
+  project.write("pyproject.toml", "[tool.alembic]\nrecursive_version_locations = 1\n");
+  auto not_boolean = load(project, "", "pyproject.toml");
+  CHECK(std::get<std::string>(not_boolean) ==
+        toml + ":2:31: recursive_version_locations: expected true or false");
+
+  project.write("pyproject.toml", "[project]\nname = 'app'\n");
+  auto nothing = load(project, "alembic.ini", "pyproject.toml");
+  CHECK(std::get<std::string>(nothing) ==
+        (project.root() / "alembic.ini").string() +
+            ": no script_location in [alembic] nor in [tool.alembic] of " + toml);
+
+  auto neither = load(project, "missing.ini", "missing.toml");
+  CHECK(std::get<std::string>(neither) ==
+        (project.root() / "missing.ini").string() + ": cannot open (No such file or directory)");
 }
 
 }  // namespace

@@ -254,5 +254,42 @@ TEST_CASE("10 000 revisions with branches, merges and dependencies") {
   CHECK(pending(graph, {"r9999"}).size() < 10000);
 }
 
+TEST_CASE("issue 15: values only known at import time are warnings, not findings") {
+  Revision contract = rev("c1", {"a"});
+  contract.branch_labels_at_import = Revision::ImportTimeValue{5, 18, "labels unknown"};
+  Revision expand = rev("e1", {"a"}, {"c1"});
+  expand.depends_on_at_import = Revision::ImportTimeValue{9, 14, "depends unknown"};
+  const RevisionGraph graph({rev("a"), contract, expand});
+  CHECK(graph.findings().empty());
+  REQUIRE(graph.warnings().size() == 2);
+  CHECK(graph.warnings()[0].kind == ScriptFinding::Kind::dynamic_branch_labels);
+  CHECK(graph.warnings()[0].path == "versions/c1.py");
+  CHECK(graph.warnings()[0].line == 5);
+  CHECK(graph.warnings()[0].column == 18);
+  CHECK(graph.warnings()[1].kind == ScriptFinding::Kind::dynamic_depends_on);
+  CHECK(is_warning(graph.warnings()[1].kind));
+  CHECK_FALSE(is_warning(ScriptFinding::Kind::dangling_reference));
+  // The known part still counts: e1 depends on c1, so a database at e1 has c1 too.
+  CHECK(pending(graph, {"e1"}).empty());
+  CHECK(graph.heads() == Ids{"c1", "e1"});
+}
+
+TEST_CASE("issue 15: a reference to a label set at import time is an error that says so") {
+  Revision contract = rev("c1", {"a"});
+  contract.branch_labels_at_import = Revision::ImportTimeValue{5, 18, "labels unknown"};
+  const RevisionGraph graph({rev("a"), contract, rev("e1", {"a"}, {"contract"})});
+  REQUIRE(graph.findings().size() == 1);
+  CHECK(graph.findings()[0].kind == ScriptFinding::Kind::dangling_reference);
+  CHECK(graph.findings()[0].message ==
+        "depends_on contract of revision e1 is neither a revision id nor a branch label in the "
+        "script directory; it may be a label set at import time: the branch_labels of revision "
+        "c1 are only known when alembic imports the file");
+  // Without an import-time label anywhere, the message stays as it was.
+  const RevisionGraph plain({rev("a"), rev("e1", {"a"}, {"contract"})});
+  CHECK(plain.findings()[0].message ==
+        "depends_on contract of revision e1 is neither a revision id nor a branch label in the "
+        "script directory");
+}
+
 }  // namespace
 }  // namespace alembic_exporter::alembic

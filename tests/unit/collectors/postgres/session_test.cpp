@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "collectors/password_file.hpp"
+#include "collectors/postgres/migration_query.hpp"
 #include "collectors/postgres/session_parameters.hpp"
 #include "collectors/reconnect_backoff.hpp"
 #include "collectors/version_query.hpp"
@@ -59,6 +60,14 @@ TEST_CASE("identifiers are quoted") {
   CHECK(version_query("Versions", std::string("my schema")) ==
         "SELECT version_num FROM \"my schema\".\"Versions\"");
   CHECK(quote_identifier("a\"; DROP TABLE x; --") == "\"a\"\"; DROP TABLE x; --\"");
+}
+
+TEST_CASE("the migration query names the version table as one quoted literal") {
+  CHECK(quote_literal("it's") == "'it''s'");
+  const std::string query = migration_query("Versions", std::string("o'brien"));
+  CHECK(query.find("pg_catalog.to_regclass('\"o''brien\".\"Versions\"')") != std::string::npos);
+  CHECK(migration_query("alembic_version", std::nullopt)
+            .find("pg_catalog.to_regclass('\"alembic_version\"')") != std::string::npos);
 }
 
 TEST_CASE("reconnect delay doubles, is capped and jittered into [1/2, 1]") {

@@ -43,7 +43,7 @@ TEST_CASE("--version prints the version and the build revision") {
 }
 
 TEST_CASE("every subcommand answers --help and --version") {
-  for (std::string_view command : {"status", "serve", "check-config"}) {
+  for (std::string_view command : {"status", "serve", "check-config", "wait"}) {
     const auto help = run({command, "--help"});
     CHECK(help.code == 0);
     CHECK(help.out.find("Usage: alembic_exporter " + std::string(command)) == 0);
@@ -51,6 +51,17 @@ TEST_CASE("every subcommand answers --help and --version") {
     CHECK(version.code == 0);
     CHECK(version.out.find("alembic_exporter ") == 0);
   }
+}
+
+TEST_CASE("wait refuses unknown states and bad durations before checking anything") {
+  const auto state = run({"wait", "--until", "up_to_date,ahead"});
+  CHECK(state.code == 64);
+  CHECK(state.err.find("unknown state 'ahead' in --until (expected up_to_date, behind,") !=
+        std::string::npos);
+  const auto duration = run({"wait", "--check-timeout", "0s"});
+  CHECK(duration.code == 64);
+  CHECK(duration.err.find("--check-timeout takes a duration like 500ms, 5s or 10m, not '0s'") !=
+        std::string::npos);
 }
 
 TEST_CASE("an unknown command is a usage error naming it") {

@@ -24,6 +24,7 @@ std::shared_ptr<const core::ComponentSnapshot> component(ComponentStatus status)
   status.check_duration = std::chrono::duration<double>(0.0125);
   if (status.database_read) result->last_success = checked_at;
   result->interval = milliseconds(30000);
+  result->state_since = system_clock::time_point(milliseconds(1763998200000));
   result->status = std::move(status);
   return result;
 }
@@ -38,6 +39,10 @@ core::Snapshot fixture_snapshot() {
   behind.current = {{"abc123def456", "Add session status field"}};
   behind.heads = {{"def456ghi789", "Add domain fair share"}};
   behind.script_revisions = 120;
+  behind.migration =
+      MigrationInProgress{4242, system_clock::time_point(milliseconds(1763999700500)), "alembic"};
+  behind.script_warnings = {{"dynamic_branch_labels", "versions/c1.py", 5, 18, "labels"},
+                            {"dynamic_branch_labels", "versions/c2.py", 5, 18, "labels"}};
   auto manager = component(behind);
 
   ComponentStatus diverged;

@@ -164,5 +164,49 @@ TEST_CASE("several current revisions are listed by id; verbose lists pending in 
   CHECK(render(value).find("Pending Revisions") == std::string::npos);
 }
 
+TEST_CASE("a running migration adds one line after the status") {
+  auto value = status(State::behind);
+  value.current = {current};
+  value.heads = {head};
+  value.pending = 1;
+  value.migration = MigrationInProgress{
+      4242, std::chrono::system_clock::time_point(std::chrono::milliseconds(1764000000250)),
+      "alembic"};
+  CHECK(render(value, {false, false}) ==
+        "Database Status: Behind\n"
+        "Component: manager\n"
+        "Current Revision: abc123def456 (Add session status field)\n"
+        "Head Revision: def456ghi789 (Add domain fair share)\n"
+        "Status: 1 migration pending.\n"
+        "A migration is running since 2025-11-24T16:00:00.250Z (pid 4242, application "
+        "alembic).\n"
+        "\n"
+        "Recommended action:\n"
+        "Run alembic -c alembic.ini upgrade heads to apply pending migrations.\n");
+}
+
+TEST_CASE("warnings: one Note line; --verbose lists them; the verdict is unchanged") {
+  auto value = status(State::up_to_date);
+  value.current = {current};
+  value.heads = {current};
+  value.pending = 0;
+  const std::string without = render(value);
+  value.script_warnings = {{"dynamic_branch_labels", "versions/c1.py", 5, 18,
+                            "branch_labels of revision c1 is only known at import time"},
+                           {"dynamic_depends_on", "versions/e1.py", 9, 14,
+                            "depends_on of revision e1 is only known at import time"}};
+  CHECK(render(value) == without +
+                             "Note: 2 warnings about the migration scripts (values only known "
+                             "when alembic imports them); the status above does not depend on "
+                             "them. Run with --verbose to list them.\n");
+  CHECK(render(value, {.verbose = true})
+            .ends_with(
+                "the status above does not depend on them:\n"
+                "  versions/c1.py:5:18: branch_labels of revision c1 is only known at import time\n"
+                "  versions/e1.py:9:14: depends_on of revision e1 is only known at import time\n"));
+  value.script_warnings.pop_back();
+  CHECK(render(value).find("Note: 1 warning about") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace alembic_exporter::render

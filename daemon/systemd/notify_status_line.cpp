@@ -1,33 +1,26 @@
-#include "daemon/systemd/status_summary.hpp"
+#include "daemon/systemd/notify_status_line.hpp"
 
 #include <map>
+
+#include "collectors/enum_table.hpp"
 
 namespace alembic_exporter::systemd {
 namespace {
 
-std::string_view phrase(State state) {
-  switch (state) {
-    case State::up_to_date:
-      return "up-to-date";
-    case State::behind:
-      return "behind";
-    case State::diverged:
-      return "diverged";
-    case State::no_revision:
-      return "no revision";
-    case State::unknown_revision:
-      return "unknown revision";
-    case State::unreachable:
-      return "unreachable";
-    case State::script_error:
-      return "script error";
-  }
-  return "unknown";
-}
+constexpr EnumTable<State, std::string_view, all_states.size()> phrases = {{
+    {State::up_to_date, "up-to-date"},
+    {State::behind, "behind"},
+    {State::diverged, "diverged"},
+    {State::no_revision, "no revision"},
+    {State::unknown_revision, "unknown revision"},
+    {State::unreachable, "unreachable"},
+    {State::script_error, "script error"},
+}};
+static_assert(has_rows_for(phrases, all_states));
 
 }  // namespace
 
-std::string status_summary(const core::Snapshot& snapshot, std::size_t configured_components) {
+std::string notify_status_line(const core::Snapshot& snapshot, std::size_t configured_components) {
   std::map<State, std::size_t> counts;
   for (const auto& component : snapshot.components) ++counts[component->status.state];
   std::string summary = std::to_string(configured_components) +
@@ -36,7 +29,7 @@ std::string status_summary(const core::Snapshot& snapshot, std::size_t configure
   for (const State state : all_states) {
     if (const auto found = counts.find(state); found != counts.end()) {
       parts += (parts.empty() ? "" : ", ") + std::to_string(found->second) + ' ' +
-               std::string(phrase(state));
+               std::string(value_of(phrases, state));
     }
   }
   const std::size_t unchecked =
