@@ -55,7 +55,7 @@ TEST_CASE("outside systemd, notifications and the watchdog query do not load lib
   unsetenv("WATCHDOG_USEC");
   const ServiceNotifier notifier;
   notifier.ready("ready");
-  notifier.status("checking");
+  notifier.status_line("checking");
   notifier.watchdog();
   CHECK_FALSE(notifier.watchdog_interval().has_value());
   CHECK_FALSE(libsystemd_loaded());
