@@ -1,29 +1,27 @@
 #include "collectors/read_failure.hpp"
 
+#include "collectors/enum_table.hpp"
+
 namespace alembic_exporter {
 
+namespace {
+
+constexpr EnumTable<FailureReason, std::string_view, 9> failure_reason_names = {{
+    {FailureReason::connection_refused, "connection_refused"},
+    {FailureReason::dns, "dns"},
+    {FailureReason::timeout, "timeout"},
+    {FailureReason::auth_failed, "auth_failed"},
+    {FailureReason::database_missing, "database_missing"},
+    {FailureReason::permission_denied, "permission_denied"},
+    {FailureReason::ssl, "ssl"},
+    {FailureReason::query_failed, "query_failed"},
+    {FailureReason::protocol, "protocol"},
+}};
+
+}  // namespace
+
 std::string_view to_string(FailureReason reason) {
-  switch (reason) {
-    case FailureReason::connection_refused:
-      return "connection_refused";
-    case FailureReason::dns:
-      return "dns";
-    case FailureReason::timeout:
-      return "timeout";
-    case FailureReason::auth_failed:
-      return "auth_failed";
-    case FailureReason::database_missing:
-      return "database_missing";
-    case FailureReason::permission_denied:
-      return "permission_denied";
-    case FailureReason::ssl:
-      return "ssl";
-    case FailureReason::query_failed:
-      return "query_failed";
-    case FailureReason::protocol:
-      return "protocol";
-  }
-  return "unknown";
+  return value_of(failure_reason_names, reason, std::string_view("unknown"));
 }
 
 std::string_view first_line(std::string_view text) {

@@ -2,8 +2,6 @@
 
 #include <cctype>
 
-#include "collectors/enum_table.hpp"
-
 namespace alembic_exporter::postgres {
 namespace {
 
@@ -26,18 +24,6 @@ std::size_t sqlstate_position(std::string_view message) {
   }
   return std::string_view::npos;
 }
-
-constexpr EnumTable<FailureReason, std::string_view, 9> failure_reason_names = {{
-    {FailureReason::connection_refused, "connection_refused"},
-    {FailureReason::dns, "dns"},
-    {FailureReason::timeout, "timeout"},
-    {FailureReason::auth_failed, "auth_failed"},
-    {FailureReason::database_missing, "database_missing"},
-    {FailureReason::permission_denied, "permission_denied"},
-    {FailureReason::ssl, "ssl"},
-    {FailureReason::query_failed, "query_failed"},
-    {FailureReason::protocol, "protocol"},
-}};
 
 }  // namespace
 
