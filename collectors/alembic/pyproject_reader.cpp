@@ -58,7 +58,7 @@ std::variant<std::string, IniError> formatted(const toml::node& node, std::strin
 
 /// Whether the quote at `at` can open a string in valid TOML: at a key (line start, after `.`)
 /// or a value (after `=`, `[`, `,`, `{`). Elsewhere the input is malformed and toml++ may not read
-/// a string there, so neither does non_ascii_outside_strings.
+/// a string there, so neither does unreadable_non_ascii.
 bool opens_string(std::string_view text, std::size_t line_begin, std::size_t at) {
   std::size_t before = at;
   while (before > line_begin && (text[before - 1] == ' ' || text[before - 1] == '\t')) --before;
@@ -68,11 +68,34 @@ bool opens_string(std::string_view text, std::size_t line_begin, std::size_t at)
          previous == '.';
 }
 
-/// The first byte outside strings and comments that is not ASCII, as 1-based line and column.
+bool is_non_ascii(char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; }
+
+/// Where the string goes on after a line-ending backslash whose escaped byte is at `escaped`:
+/// past the rest of the line and every blank that follows, counting the lines; `escaped` when
+/// the backslash does not end its line.
+std::size_t after_line_continuation(std::string_view text, std::size_t escaped, int& line,
+                                    std::size_t& line_begin) {
+  std::size_t next = text.find_first_not_of(" \t", escaped);
+  if (next == std::string_view::npos || (text[next] != '\n' && text.substr(next, 2) != "\r\n")) {
+    return escaped;
+  }
+  for (;
+       next < text.size() && std::string_view(" \t\r\n").find(text[next]) != std::string_view::npos;
+       ++next) {
+    if (text[next] == '\n') {
+      ++line;
+      line_begin = next + 1;
+    }
+  }
+  return next;
+}
+
+/// The first byte outside strings and comments that is not ASCII, located.
 /// TOML 1.0 allows none there, and toml++ 3.3.0 reaches `__builtin_unreachable` classifying some
 /// of them as whitespace (is_non_ascii_horizontal_whitespace, found by tests/fuzz/pyproject_fuzz):
-/// they are refused before toml++ sees them.
-std::optional<PyprojectSettings::Place> non_ascii_outside_strings(std::string_view text) {
+/// they are refused before toml++ sees them, and so is a non-ASCII byte where toml++ tests for
+/// whitespace inside a basic string (after a backslash, after a line-ending backslash).
+std::optional<IniError> unreadable_non_ascii(std::string_view text) {
   int line = 1;
   std::size_t line_begin = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -87,7 +110,23 @@ std::optional<PyprojectSettings::Place> non_ascii_outside_strings(std::string_vi
       const std::size_t quotes = multi_line ? 3 : 1;
       const std::string close(quotes, c);
       for (i += quotes; i < text.size() && text.substr(i, quotes) != close; ++i) {
-        if (c == '"' && text[i] == '\\') ++i;  // an escape: the next byte does not end it
+        if (c == '"' && text[i] == '\\') {
+          // toml++ also asks its whitespace test about the byte after a backslash and, in a
+          // multi-line string, about the first one after a line-ending backslash.
+          const std::size_t escaped = i + 1;
+          const std::size_t resumed =
+              multi_line ? after_line_continuation(text, escaped, line, line_begin) : escaped;
+          if (resumed < text.size() && is_non_ascii(text[resumed])) {
+            return IniError{line, static_cast<int>(resumed - line_begin) + 1,
+                            "non-ASCII character right after a backslash in a string (the TOML "
+                            "reader cannot take it there; an escape such as \\u00e9 can)"};
+          }
+          if (resumed != escaped) {
+            i = resumed - 1;
+            continue;
+          }
+          i = escaped;  // the escaped byte does not end the string
+        }
         if (i < text.size() && text[i] == '\n') {
           if (!multi_line) break;  // unterminated: toml++ reports it
           ++line;
@@ -95,8 +134,9 @@ std::optional<PyprojectSettings::Place> non_ascii_outside_strings(std::string_vi
         }
       }
       if (i < text.size() && text[i] != '\n') i += quotes - 1;
-    } else if ((static_cast<unsigned char>(c) & 0x80) != 0) {
-      return PyprojectSettings::Place{line, static_cast<int>(i - line_begin) + 1};
+    } else if (is_non_ascii(c)) {
+      return IniError{line, static_cast<int>(i - line_begin) + 1,
+                      "non-ASCII character outside a string or comment (TOML allows none there)"};
     }
   }
   return std::nullopt;
@@ -108,10 +148,7 @@ std::variant<PyprojectSettings, IniError> parse_pyproject(std::string_view text,
                                                           std::string_view here) {
   constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
   if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
-  if (const auto place = non_ascii_outside_strings(text)) {
-    return IniError{place->line, place->column,
-                    "non-ASCII character outside a string or comment (TOML allows none there)"};
-  }
+  if (auto error = unreadable_non_ascii(text)) return *std::move(error);
   toml::parse_result parsed = toml::parse(text);
   if (!parsed) {
     const auto& error = parsed.error();
