@@ -70,15 +70,15 @@ bool opens_string(std::string_view text, std::size_t line_begin, std::size_t at)
 
 bool is_non_ascii(char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; }
 
-/// Where the string goes on after a line-ending backslash whose escaped byte is at `escaped`:
-/// past the rest of the line and every blank that follows, counting the lines; `escaped` when
-/// the backslash does not end its line.
-std::size_t after_line_continuation(std::string_view text, std::size_t escaped, int& line,
-                                    std::size_t& line_begin) {
+/// In a multi-line basic string, the first byte toml++ tests for whitespace after the backslash
+/// whose escaped byte is at `escaped`: past the blanks that follow it and, when they end the line
+/// (a line-ending backslash), past every blank and line after it, counting the lines; `escaped`
+/// when no blank follows the backslash.
+std::size_t after_backslash_blanks(std::string_view text, std::size_t escaped, int& line,
+                                   std::size_t& line_begin) {
   std::size_t next = text.find_first_not_of(" \t", escaped);
-  if (next == std::string_view::npos || (text[next] != '\n' && text.substr(next, 2) != "\r\n")) {
-    return escaped;
-  }
+  if (next == std::string_view::npos) return text.size();
+  if (text[next] != '\n' && text.substr(next, 2) != "\r\n") return next;
   for (;
        next < text.size() && std::string_view(" \t\r\n").find(text[next]) != std::string_view::npos;
        ++next) {
@@ -112,10 +112,10 @@ std::optional<IniError> unreadable_non_ascii(std::string_view text) {
       for (i += quotes; i < text.size() && text.substr(i, quotes) != close; ++i) {
         if (c == '"' && text[i] == '\\') {
           // toml++ also asks its whitespace test about the byte after a backslash and, in a
-          // multi-line string, about the first one after a line-ending backslash.
+          // multi-line string, about the first one after the blanks and lines that follow it.
           const std::size_t escaped = i + 1;
           const std::size_t resumed =
-              multi_line ? after_line_continuation(text, escaped, line, line_begin) : escaped;
+              multi_line ? after_backslash_blanks(text, escaped, line, line_begin) : escaped;
           if (resumed < text.size() && is_non_ascii(text[resumed])) {
             return IniError{line, static_cast<int>(resumed - line_begin) + 1,
                             "non-ASCII character right after a backslash in a string (the TOML "
