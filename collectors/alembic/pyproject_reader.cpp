@@ -142,6 +142,30 @@ std::optional<IniError> unreadable_non_ascii(std::string_view text) {
   return std::nullopt;
 }
 
+/// `text` with each non-ASCII UTF-8 sequence as one `x`: the same TOML structure, and the same
+/// line and column (toml++ counts code points) for every error, but nothing toml++ 3.3.0's
+/// whitespace test can trip on (see unreadable_non_ascii).
+std::string ascii_copy(std::string_view text) {
+  std::string copy;
+  copy.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x80) {
+      copy += c;
+    } else if ((byte & 0xC0) != 0x80) {
+      copy += 'x';  // a lead byte; continuation bytes are left out
+    }
+  }
+  return copy;
+}
+
+std::optional<IniError> syntax_error(const toml::parse_result& parsed) {
+  if (parsed) return std::nullopt;
+  const auto& error = parsed.error();
+  return IniError{static_cast<int>(error.source().begin.line),
+                  static_cast<int>(error.source().begin.column), std::string(error.description())};
+}
+
 }  // namespace
 
 std::variant<PyprojectSettings, IniError> parse_pyproject(std::string_view text,
@@ -149,13 +173,10 @@ std::variant<PyprojectSettings, IniError> parse_pyproject(std::string_view text,
   constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
   if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
   if (auto error = unreadable_non_ascii(text)) return *std::move(error);
+  // The ASCII copy first: reading malformed TOML, toml++ may test any character for whitespace.
+  if (auto error = syntax_error(toml::parse(ascii_copy(text)))) return *std::move(error);
   toml::parse_result parsed = toml::parse(text);
-  if (!parsed) {
-    const auto& error = parsed.error();
-    return IniError{static_cast<int>(error.source().begin.line),
-                    static_cast<int>(error.source().begin.column),
-                    std::string(error.description())};
-  }
+  if (auto error = syntax_error(parsed)) return *std::move(error);
   PyprojectSettings settings;
   const toml::table* alembic = parsed.table()["tool"]["alembic"].as_table();
   if (alembic == nullptr) {
