@@ -86,6 +86,8 @@ TEST_CASE("TOML syntax errors are located") {
   CHECK(error_of("x = \"\"\"a\\  \r\n \t\n  \xC3\xA9\"\"\"\n") == "3:3: " + after_backslash);
   CHECK(error_of("x = \"\"\"\\\xC3\xA9\"\"\"\n").starts_with("1:9: "));
   CHECK(error_of("\"\"\"\\\t\t\xEF\xBB\xAF[t") == "1:7: " + after_backslash);
+  // Malformed TOML is found on an ASCII copy, before toml++ reads the non-ASCII bytes.
+  CHECK(error_of("[ol.o]\nx = 0xab['\xEF\xBB\xB7l").starts_with("2:"));
   CHECK(
       settings(
           "[tool.alembic]\nscript_location = \"\"\"m\\\n  \"\"\"\ny = \"\"\"\\\n a\xC3\xA9\"\"\"\n")
