@@ -127,6 +127,9 @@ class PackageTest(unittest.TestCase):
         self.assertEqual(files - EXPECTED_FILES,
                          {"/usr/share/doc/alembic-exporter/changelog.gz",
                           "/usr/share/doc/alembic-exporter/examples/minimal.yaml",
+                          "/usr/share/doc/alembic-exporter/examples/mysql.yaml",
+                          "/usr/share/doc/alembic-exporter/examples/postgresql.yaml",
+                          "/usr/share/doc/alembic-exporter/examples/sqlite.yaml",
                           "/usr/share/lintian/overrides/alembic-exporter"})
         conffiles = run("dpkg-deb", "--info", str(self.deb), "conffiles").stdout.split()
         self.assertEqual(conffiles, [CONFFILE])
