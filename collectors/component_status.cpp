@@ -43,4 +43,16 @@ std::string format_problem(const ScriptProblem& problem) {
   return text.empty() ? problem.message : text + ": " + problem.message;
 }
 
+std::string target_key(std::string_view component, std::string_view database,
+                       std::string_view schema) {
+  std::string key(component);
+  if (!database.empty()) (key += '/') += database;
+  if (!schema.empty()) (key += '/') += schema;
+  return key;
+}
+
+std::string target_key(const ComponentStatus& status) {
+  return target_key(status.component, status.target_database, status.target_schema);
+}
+
 }  // namespace alembic_exporter

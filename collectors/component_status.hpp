@@ -83,10 +83,21 @@ struct MigrationInProgress {
   std::string application_name;
 };
 
+/// The identity of one checked target: the component's name for a configured component,
+/// `component/database` for a discovered database, `component/database/schema` for a discovered
+/// schema. Unique in one daemon; what sharding hashes.
+std::string target_key(std::string_view component, std::string_view database,
+                       std::string_view schema);
+
 /// The immutable result of one check of one component. CLI text, JSON, metrics, journald entries
 /// and the landing page are pure functions of it; nothing re-derives a state elsewhere.
 struct ComponentStatus {
   std::string component;
+  /// For a target found by discovery (issue 18): its database, and its schema for schema
+  /// discovery; both empty for a configured component. The `database` and `schema` labels of
+  /// every per-target series.
+  std::string target_database;
+  std::string target_schema;
   State state = State::unreachable;
   /// Why, in one word: the failure reason for `unreachable` (connection_refused, timeout, ...),
   /// the problem kind for `script_error`, `table_missing`/`empty_table` for `no_revision`;
@@ -117,5 +128,8 @@ struct ComponentStatus {
   std::chrono::system_clock::time_point checked_at;
   std::chrono::duration<double> check_duration{0};
 };
+
+/// target_key of the target `status` describes.
+std::string target_key(const ComponentStatus& status);
 
 }  // namespace alembic_exporter

@@ -70,6 +70,23 @@ struct ReaderChoice {
   std::string engine;
 };
 
+/// A reader of a database on a server, whatever its engine: the same settings from the source.
+template <typename Reader, typename Url>
+ReaderChoice network_reader(asio::io_context& io, const ComponentSource& source, Url url,
+                            const std::string& table, const std::optional<std::string>& schema,
+                            std::string endpoint, std::string engine) {
+  return ReaderChoice{std::make_unique<Reader>(io,
+                                               NetworkReaderSettings<Url>{
+                                                   .url = std::move(url),
+                                                   .password_file = source.password_file,
+                                                   .version_table = table,
+                                                   .version_table_schema = schema,
+                                                   .timeout = source.timeout,
+                                                   .keepalive = source.keepalive,
+                                               }),
+                      std::move(endpoint), std::move(engine)};
+}
+
 std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
                                                     const ComponentSource& source,
                                                     const alembic::AlembicSettings& settings) {
@@ -95,34 +112,16 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       auto& parsed = std::get<postgres::DatabaseUrl>(url);
       std::string endpoint = postgres_endpoint(parsed);
-      return ReaderChoice{
-          std::make_unique<postgres::VersionTableReader>(io,
-                                                         postgres::ReaderSettings{
-                                                             .url = std::move(parsed),
-                                                             .password_file = source.password_file,
-                                                             .version_table = table,
-                                                             .version_table_schema = schema,
-                                                             .timeout = source.timeout,
-                                                             .keepalive = source.keepalive,
-                                                         }),
-          std::move(endpoint), "PostgreSQL"};
+      return network_reader<postgres::VersionTableReader>(
+          io, source, std::move(parsed), table, schema, std::move(endpoint), "PostgreSQL");
     }
     case DatabaseEngine::mysql: {
       auto url = mysql::parse_mysql_url(*url_text);
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       auto& parsed = std::get<mysql::MysqlUrl>(url);
       std::string endpoint = mysql::endpoint_of(parsed);
-      return ReaderChoice{
-          std::make_unique<mysql::MysqlVersionReader>(io,
-                                                      mysql::MysqlReaderSettings{
-                                                          .url = std::move(parsed),
-                                                          .password_file = source.password_file,
-                                                          .version_table = table,
-                                                          .version_table_schema = schema,
-                                                          .timeout = source.timeout,
-                                                          .keepalive = source.keepalive,
-                                                      }),
-          std::move(endpoint), "MySQL/MariaDB"};
+      return network_reader<mysql::MysqlVersionReader>(io, source, std::move(parsed), table, schema,
+                                                       std::move(endpoint), "MySQL/MariaDB");
     }
     case DatabaseEngine::sqlite: {
       auto url = sqlite::parse_sqlite_url(*url_text);

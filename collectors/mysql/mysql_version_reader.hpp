@@ -10,24 +10,12 @@
 #include <vector>
 
 #include "collectors/mysql/mysql_url.hpp"
+#include "collectors/network_reader_settings.hpp"
 #include "collectors/version_reader.hpp"
 
 namespace alembic_exporter::mysql {
 
-/// One component's MySQL/MariaDB database and how to read it.
-struct MysqlReaderSettings {
-  MysqlUrl url;
-  /// Replaces the URL's password; read at every connection attempt.
-  std::optional<std::string> password_file{};
-  std::string version_table = "alembic_version";
-  /// Another database (MySQL's schemas are databases); without it the URL's database.
-  std::optional<std::string> version_table_schema{};
-  /// Budget of one read: connecting (when needed) plus the queries.
-  std::chrono::milliseconds timeout{5000};
-  bool keepalive = true;
-  std::chrono::milliseconds reconnect_backoff_initial{1000};
-  std::chrono::milliseconds reconnect_backoff_max{30000};
-};
+using MysqlReaderSettings = NetworkReaderSettings<MysqlUrl>;
 
 /// Reads the version table through MariaDB Connector/C's non-blocking API
 /// (`mysql_real_connect_start`/`_cont`, `mysql_real_query_start`/`_cont`), waiting for

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "collectors/network_reader_settings.hpp"
 #include "collectors/postgres/database_url.hpp"
 #include "collectors/postgres/migration_query.hpp"
 #include "collectors/postgres/pg_failure.hpp"
@@ -19,23 +20,7 @@ namespace alembic_exporter::postgres {
 using alembic_exporter::ReadOutcome;
 using alembic_exporter::VersionTableRows;
 
-/// One component's database and how to read it.
-struct ReaderSettings {
-  DatabaseUrl url;
-  /// Replaces the URL's password; read at every connection attempt.
-  std::optional<std::string> password_file{};
-  std::string version_table = "alembic_version";
-  /// Without it the session's search_path finds the table, as for alembic.
-  std::optional<std::string> version_table_schema{};
-  /// Budget of one read: connecting (when needed) plus the query.
-  std::chrono::milliseconds timeout{5000};
-  /// Keep the connection open between reads; false connects for every read.
-  bool keepalive = true;
-  /// Delay before reconnecting after a failed connection attempt; doubles per failure up to
-  /// the maximum, with jitter. Reads in between report the last failure without connecting.
-  std::chrono::milliseconds reconnect_backoff_initial{1000};
-  std::chrono::milliseconds reconnect_backoff_max{30000};
-};
+using ReaderSettings = NetworkReaderSettings<DatabaseUrl>;
 
 /// Reads the version table of one component's database, asynchronously on an io_context:
 /// libpq's non-blocking connect and query driven by Asio readiness of its socket, bounded by an
