@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,30 @@ struct DatabaseConfig {
   friend bool operator==(const DatabaseConfig&, const DatabaseConfig&) = default;
 };
 
+/// How a component finds its targets on its server (issue 18): every database, or every schema of
+/// the URL's database holding the version table, whose name is `LIKE pattern` and not `LIKE` any
+/// of `exclude`. Each target is checked as the component would be, with its own state and series.
+struct DiscoverConfig {
+  enum class Kind { databases, schemas };
+  Kind kind = Kind::databases;
+  std::string pattern;
+  std::vector<std::string> exclude;
+  std::chrono::milliseconds refresh{std::chrono::minutes(5)};
+  /// More matches than this is an error of the component, never a silent truncation.
+  std::size_t max_targets = 1000;
+
+  friend bool operator==(const DiscoverConfig&, const DiscoverConfig&) = default;
+};
+
+/// This replica's part of a fleet split across `count` replicas (issue 18): it checks the targets
+/// whose key hashes (Prometheus' hashmod) to `index`.
+struct Shard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+
+  friend bool operator==(const Shard&, const Shard&) = default;
+};
+
 /// One component to check. Paths are expanded (`${NAME}`), absolute and were found to exist
 /// when the configuration was validated; a `package.module:dir` location is kept as written and
 /// is resolved against `source_roots` by the collector.
@@ -71,6 +96,9 @@ struct ComponentConfig {
   std::string upgrade_command;           ///< default `alembic -c <ini> upgrade heads`
   std::string merge_command;             ///< default `alembic -c <ini> merge heads`
   bool keepalive = true;                 ///< keep the database connection open between checks
+  /// Targets found on the server instead of the one database of the URL; keepalive defaults to
+  /// false then.
+  std::optional<DiscoverConfig> discover;
   /// States in which `/ready` accepts the component; never empty.
   std::vector<State> ready_states{State::up_to_date};
 
@@ -87,6 +115,9 @@ struct ValidatedConfig {
   std::chrono::milliseconds timeout{};  ///< per-check budget: connect + query
   std::optional<std::string> web_config_file;
   LogTarget log = LogTarget::automatic;
+  Shard shard;
+  /// Checks in flight at once per database server (host:port), across all components.
+  std::size_t max_connections = 4;
   std::vector<ComponentConfig> components;  ///< at least one, in file order
 };
 

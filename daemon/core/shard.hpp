@@ -3,15 +3,11 @@
 #include <cstdint>
 #include <string_view>
 
+#include "config/validated_config.hpp"
+
 namespace alembic_exporter::core {
 
-/// This replica's part of the fleet (issue 18): of `count` replicas, the one numbered `index`.
-struct Shard {
-  std::uint32_t index = 0;
-  std::uint32_t count = 1;
-
-  friend bool operator==(const Shard&, const Shard&) = default;
-};
+using config::Shard;
 
 /// The hash Prometheus' `hashmod` relabelling computes: the last 8 bytes of the MD5 of `key`,
 /// big-endian, modulo `modulus`. Stable across versions, hosts and restarts.
