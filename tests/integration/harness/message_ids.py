@@ -1,0 +1,31 @@
+"""journald MESSAGE_IDs as the source defines them (daemon/systemd/message_ids.hpp), each checked
+to have its entry in the catalog (systemd/alembic-exporter.catalog)."""
+
+import os
+import re
+
+SOURCE_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+
+
+def read_source(*path):
+    with open(os.path.join(SOURCE_ROOT, *path)) as handle:
+        return handle.read()
+
+
+def state_message_ids():
+    """{state: id} from daemon/systemd/message_ids.hpp, each checked to have a catalog entry."""
+    ids = dict(re.findall(r'state_(\w+) = "([0-9a-f]{32})"',
+                          read_source("daemon", "systemd", "message_ids.hpp")))
+    catalog = set(re.findall(r"^-- ([0-9a-f]{32})$",
+                             read_source("systemd", "alembic-exporter.catalog"), re.MULTILINE))
+    assert ids and set(ids.values()) <= catalog, (ids, catalog)
+    return ids
+
+
+def message_id(name):
+    """An id of daemon/systemd/message_ids.hpp by its name, checked to have a catalog entry."""
+    found = re.search(rf'\b{name} = "([0-9a-f]{{32}})"',
+                      read_source("daemon", "systemd", "message_ids.hpp"))
+    assert found and f"-- {found.group(1)}\n" in read_source("systemd",
+                                                            "alembic-exporter.catalog"), name
+    return found.group(1)
