@@ -18,7 +18,7 @@ from harness.private_journal import PrivateJournal, enter_private_mount_namespac
 
 enter_private_mount_namespace()
 
-from harness.daemon import ExporterDaemon  # noqa: E402
+from harness.daemon import ExporterDaemon, discovered_targets  # noqa: E402
 from harness.message_ids import message_id  # noqa: E402
 from harness.pg_cluster import PostgresCluster  # noqa: E402
 from harness.tenant_fleet import SCHEMA_DATABASE, TenantFleet  # noqa: E402
@@ -57,17 +57,6 @@ def hashmod(key, modulus):
 def target_key(target):
     """What the daemon hashes to pick a target's shard: component/database[/schema]."""
     return "/".join(part for part in target if part)
-
-
-def targets(metrics):
-    """{(component, database, schema): labels of its one alembic_status series at 1} of the
-    discovered targets in an exposition parsed by ExporterDaemon.metrics()."""
-    found = {}
-    for (name, labels), value in metrics.items():
-        labels = dict(labels)
-        if name == "alembic_status" and value == 1 and "database" in labels:
-            found[(labels["component"], labels["database"], labels.get("schema", ""))] = labels
-    return found
 
 
 class TenantFleetTest(unittest.TestCase):
@@ -120,7 +109,7 @@ class TenantFleetTest(unittest.TestCase):
         found = []
 
         def complete():
-            found[:] = [targets(daemon.metrics()) for daemon in daemons]
+            found[:] = [discovered_targets(daemon.metrics()) for daemon in daemons]
             return set().union(*found) == expected
         daemons[0].wait_for(complete, timeout=timeout, what="every tenant discovered")
         return found
@@ -138,7 +127,7 @@ class TenantFleetTest(unittest.TestCase):
                 pending[target] = value
             elif name == "alembic_revision_info":
                 revisions.setdefault(target, set()).add((labels["current"], labels["head"]))
-        found = targets(metrics)
+        found = discovered_targets(metrics)
         for target, level in self.expected_targets().items():
             with self.subTest(target=target, level=level.name):
                 state = ("no_revision" if not level.current else
