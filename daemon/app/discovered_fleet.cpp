@@ -60,9 +60,8 @@ void DiscoveredFleet::listed(ListOutcome outcome, std::chrono::steady_clock::tim
   if (listing.matched > limit) {
     status.reason = "too_many_targets";
     status.detail = "discovery found " + std::to_string(listing.matched) +
-                    " or more targets, more than max_targets " + std::to_string(limit) +
-                    "; checking the " + std::to_string(runners_.size()) +
-                    " of the last listing within the limit";
+                    " targets, more than max_targets " + std::to_string(limit) + "; checking the " +
+                    std::to_string(runners_.size()) + " of the last listing within the limit";
     report(std::move(status));
     hooks_.on_listing(FleetChanges{}, listing.matched);
     return;
