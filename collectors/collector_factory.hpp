@@ -8,6 +8,7 @@
 
 #include "collectors/collector.hpp"
 #include "collectors/component_source.hpp"
+#include "collectors/target_lister.hpp"
 
 namespace alembic_exporter {
 
@@ -27,6 +28,12 @@ class CollectorFactory {
   /// (`alembic.ini:3:1: ...`, `no database URL ...`); the line never contains a password.
   std::variant<std::unique_ptr<Collector>, std::string> make(asio::io_context& io,
                                                              const ComponentSource& source);
+
+  /// The lister of a discovering component's targets on the server of its URL (PostgreSQL
+  /// only), or in one line why it cannot have one. Each target's collector is then `make` of
+  /// the source with `target_database` or `target_schema` set.
+  std::variant<std::unique_ptr<TargetLister>, std::string> make_lister(
+      asio::io_context& io, const ComponentSource& source, const DiscoverySpec& spec);
 
  private:
   struct SharedTrees;

@@ -11,6 +11,7 @@
 #include "collectors/alembic/script_directory.hpp"
 #include "collectors/database_engine.hpp"
 #include "collectors/mysql/mysql_version_reader.hpp"
+#include "collectors/postgres/target_lister.hpp"
 #include "collectors/postgres/version_table_reader.hpp"
 #include "collectors/sqlite/sqlite_url.hpp"
 #include "collectors/sqlite/sqlite_version_reader.hpp"
@@ -87,36 +88,61 @@ ReaderChoice network_reader(asio::io_context& io, const ComponentSource& source,
                       std::move(endpoint), std::move(engine)};
 }
 
-std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
-                                                    const ComponentSource& source,
-                                                    const alembic::AlembicSettings& settings) {
+/// The database URL of the source (its own or the ini's) and its engine.
+struct SourceUrl {
+  std::string text;
+  DatabaseEngine engine;
+};
+
+std::variant<SourceUrl, std::string> source_url(const ComponentSource& source,
+                                                const alembic::AlembicSettings& settings) {
   const auto url_text = source.database_url ? source.database_url : settings.sqlalchemy_url;
   if (!url_text) {
     return "component " + source.name +
            ": no database URL (set database.url, sqlalchemy.url in the ini, or --database; "
            "--current checks without a database)";
   }
+  const auto engine = database_engine(*url_text);
+  if (const auto* error = std::get_if<std::string>(&engine)) {
+    return "component " + source.name + ": " + *error;
+  }
+  const bool discovered = source.target_database || source.target_schema;
+  if (discovered && std::get<DatabaseEngine>(engine) != DatabaseEngine::postgresql) {
+    return "component " + source.name + ": discovery needs a PostgreSQL database URL";
+  }
+  return SourceUrl{*url_text, std::get<DatabaseEngine>(engine)};
+}
+
+std::string version_table(const ComponentSource& source, const alembic::AlembicSettings& settings) {
+  return source.version_table.value_or(settings.version_table.value_or("alembic_version"));
+}
+
+std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
+                                                    const ComponentSource& source,
+                                                    const alembic::AlembicSettings& settings) {
+  auto found = source_url(source, settings);
+  if (auto* error = std::get_if<std::string>(&found)) return *error;
+  const auto& [url_text, engine] = std::get<SourceUrl>(found);
   const auto fail = [&](const std::string& error) {
     return "component " + source.name + ": " + error;
   };
-  const auto engine = database_engine(*url_text);
-  if (const auto* error = std::get_if<std::string>(&engine)) return fail(*error);
-  const std::string table =
-      source.version_table.value_or(settings.version_table.value_or("alembic_version"));
-  const auto schema =
-      source.version_table_schema ? source.version_table_schema : settings.version_table_schema;
+  const std::string table = version_table(source, settings);
+  const auto schema = source.target_schema          ? source.target_schema
+                      : source.version_table_schema ? source.version_table_schema
+                                                    : settings.version_table_schema;
 
-  switch (std::get<DatabaseEngine>(engine)) {
+  switch (engine) {
     case DatabaseEngine::postgresql: {
-      auto url = postgres::parse_database_url(*url_text);
+      auto url = postgres::parse_database_url(url_text);
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       auto& parsed = std::get<postgres::DatabaseUrl>(url);
+      if (source.target_database) parsed = parsed.with_database(*source.target_database);
       std::string endpoint = postgres_endpoint(parsed);
       return network_reader<postgres::VersionTableReader>(
           io, source, std::move(parsed), table, schema, std::move(endpoint), "PostgreSQL");
     }
     case DatabaseEngine::mysql: {
-      auto url = mysql::parse_mysql_url(*url_text);
+      auto url = mysql::parse_mysql_url(url_text);
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       auto& parsed = std::get<mysql::MysqlUrl>(url);
       std::string endpoint = mysql::endpoint_of(parsed);
@@ -124,7 +150,7 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
                                                        std::move(endpoint), "MySQL/MariaDB");
     }
     case DatabaseEngine::sqlite: {
-      auto url = sqlite::parse_sqlite_url(*url_text);
+      auto url = sqlite::parse_sqlite_url(url_text);
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       // A URL of the ini is relative to the ini's directory; one given directly (--database;
       // the daemon's configuration has made it absolute already) to the working directory.
@@ -193,6 +219,32 @@ std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
     collector.engine = std::move(choice.engine);
   }
   return std::make_unique<AlembicCollector>(io, std::move(collector), trees_->scanner(settings));
+}
+
+std::variant<std::unique_ptr<TargetLister>, std::string> CollectorFactory::make_lister(
+    asio::io_context& io, const ComponentSource& source, const DiscoverySpec& spec) {
+  auto scripts = script_settings(source);
+  if (auto* error = std::get_if<std::string>(&scripts)) return *error;
+  const auto& settings = std::get<alembic::AlembicSettings>(scripts);
+  auto found = source_url(source, settings);
+  if (auto* error = std::get_if<std::string>(&found)) return *error;
+  const auto& [url_text, engine] = std::get<SourceUrl>(found);
+  if (engine != DatabaseEngine::postgresql) {
+    return "component " + source.name + ": discovery needs a PostgreSQL database URL";
+  }
+  auto url = postgres::parse_database_url(url_text);
+  if (auto* error = std::get_if<std::string>(&url))
+    return "component " + source.name + ": " + *error;
+  return std::make_unique<postgres::PgTargetLister>(
+      io,
+      postgres::ReaderSettings{
+          .url = std::move(std::get<postgres::DatabaseUrl>(url)),
+          .password_file = source.password_file,
+          .version_table = version_table(source, settings),
+          .timeout = source.timeout,
+          .keepalive = source.keepalive,
+      },
+      spec);
 }
 
 void await_cancellations() {

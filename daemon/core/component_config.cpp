@@ -27,6 +27,17 @@ ComponentSource to_component_source(const config::ComponentConfig& component,
   return source;
 }
 
+DiscoverySpec discovery_spec(const config::DiscoverConfig& discover) {
+  return DiscoverySpec{
+      .kind = discover.kind == config::DiscoverConfig::Kind::databases
+                  ? DiscoverySpec::Kind::databases
+                  : DiscoverySpec::Kind::schemas,
+      .pattern = discover.pattern,
+      .exclude = discover.exclude,
+      .max_targets = discover.max_targets,
+  };
+}
+
 std::variant<std::vector<ConfiguredComponent>, std::string> load_component_configs(
     const std::string& config_file) {
   auto loaded = config::load_config(config_file, config::process_environment());

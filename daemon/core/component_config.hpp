@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "collectors/component_source.hpp"
+#include "collectors/target_lister.hpp"
 #include "config/validated_config.hpp"
 
 namespace alembic_exporter::core {
@@ -20,6 +21,9 @@ struct ConfiguredComponent {
 /// Pure: what the collector factory needs from one validated component.
 ComponentSource to_component_source(const config::ComponentConfig& component,
                                     std::chrono::milliseconds timeout);
+
+/// Pure: what the target lister needs from a component's `discover:`.
+DiscoverySpec discovery_spec(const config::DiscoverConfig& discover);
 
 /// Loads and validates the daemon's YAML; the error is every problem, one `file:line:col:` line
 /// each.

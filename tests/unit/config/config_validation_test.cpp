@@ -106,6 +106,22 @@ TEST_CASE("each bad fixture reports exactly its problems") {
         "behind, diverged, no_revision, unknown_revision, unreachable, script_error)"}},
       {"bad-not-a-mapping.yaml",
        {"2:1: the configuration must be a mapping of settings, not a list"}},
+      {"bad-discover-both-kinds.yaml",
+       {"8:7: 'discover' sets both 'databases' and 'schemas' (expected one of them)"}},
+      {"bad-discover-no-pattern.yaml",
+       {"8:7: unknown key 'databse' (did you mean 'databases'?)",
+        "8:7: 'discover' needs 'databases' or 'schemas' (an SQL LIKE pattern)"}},
+      {"bad-discover-values.yaml",
+       {"9:16: 'exclude' must be a list of strings, not a string",
+        "10:16: invalid duration '5 minutes' for 'refresh' (expected e.g. 500ms, 30s, 5m, 1h or "
+        "1m30s)",
+        "11:20: 'max_targets' must be from 1 to 100000, not 0"}},
+      {"bad-discover-empty-pattern.yaml",
+       {"8:16: 'schemas' must not be empty (expected an SQL LIKE pattern such as 'tenant_%')",
+        "9:33: an 'exclude' pattern must not be empty"}},
+      {"bad-discover-mysql.yaml",
+       {"8:7: 'discover' works only with a PostgreSQL database.url (expected postgresql://...)"}},
+      {"bad-discover-not-a-mapping.yaml", {"7:15: 'discover' must be a mapping, not a string"}},
   };
   const auto environment = testing::backend_ai_host();
   for (const auto& bad : fixtures) {
@@ -228,6 +244,28 @@ TEST_CASE("defaults are filled in") {
   CHECK_FALSE(component.database.password_file.has_value());
 }
 
+TEST_CASE("discovered components: patterns, limits, and keepalive off unless set") {
+  const auto environment = testing::backend_ai_host();
+  const auto config = valid(load_config(fixture("good-discover.yaml"), environment));
+  REQUIRE(config.components.size() == 2);
+  const auto& databases = config.components[0];
+  REQUIRE(databases.discover.has_value());
+  CHECK(databases.discover->kind == DiscoverConfig::Kind::databases);
+  CHECK(databases.discover->pattern == "tenant\\_%");
+  CHECK(databases.discover->exclude == std::vector<std::string>{"tenant_test%", "tenant_demo"});
+  CHECK(databases.discover->refresh == 30s);
+  CHECK(databases.discover->max_targets == 2000);
+  CHECK_FALSE(databases.keepalive);
+  const auto& schemas = config.components[1];
+  REQUIRE(schemas.discover.has_value());
+  CHECK(schemas.discover->kind == DiscoverConfig::Kind::schemas);
+  CHECK(schemas.discover->pattern == "tenant_%");
+  CHECK(schemas.discover->exclude.empty());
+  CHECK(schemas.discover->refresh == 5min);
+  CHECK(schemas.discover->max_targets == 1000);
+  CHECK(schemas.keepalive);
+}
+
 TEST_CASE("a script_location component: relative paths, variables, overrides") {
   const std::string dir = CONFIG_FIXTURES;
   const auto environment = testing::fake_environment(
@@ -279,6 +317,12 @@ TEST_CASE("the example configurations are valid") {
   CHECK(valid(load_config(examples + "/sqlite.yaml", with_credentials))
             .components.at(1)
             .database.url->full == "sqlite:////var/lib/worker/worker.db");
+  const auto tenants = valid(load_config(
+      examples + "/tenants.yaml",
+      testing::fake_environment({{"CREDENTIALS_DIRECTORY", "/run/credentials/x"}},
+                                {"/run/credentials/x/tenants-db"}, {"/srv/app/migrations"})));
+  REQUIRE(tenants.components.at(0).discover.has_value());
+  CHECK(tenants.components.at(0).discover->pattern == "tenant\\_%");
 
   const auto config = valid(load_config(examples + "/backend.ai.yaml", testing::backend_ai_host()));
   REQUIRE(config.components.size() == 3);
