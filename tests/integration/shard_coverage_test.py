@@ -60,8 +60,8 @@ class ShardCoverageTest(unittest.TestCase):
             self.assertEqual(parts[0] | parts[1], set(NAMES))
             self.assertEqual(parts, self.expected)
             for index, daemon in enumerate((first, second)):
-                self.assertEqual(sample(daemon.metrics(), "alembic_exporter_shard",
-                                        index=str(index), count="2"), 1)
+                self.assertEqual(sample(daemon.metrics(), "alembic_exporter_shards",
+                                        index=str(index)), 2)
 
     def test_check_config_names_what_the_shard_checks(self):
         for index in (0, 1):
@@ -86,8 +86,8 @@ class ShardCoverageTest(unittest.TestCase):
             daemon.wait_for(lambda: "configuration reloaded" in daemon.log(), what="the reload")
             time.sleep(0.3)
             self.assertEqual(checked_components(daemon), self.expected[1])
-            self.assertEqual(sample(daemon.metrics(), "alembic_exporter_shard", index="1",
-                                    count="2"), 1)
+            self.assertEqual(sample(daemon.metrics(), "alembic_exporter_shards", index="1"),
+                             2)
 
     def test_the_file_shard_applies_without_the_option(self):
         write_config(self.config, os.path.join(self.root, "migrations"),
