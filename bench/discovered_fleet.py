@@ -14,7 +14,7 @@ PostgreSQL 15 each, both exporters running at the same time:
 After every target's first check, K (4) intervals of S (30) s: utime+stime, VmRSS and
 smaps_rollup Pss of each exporter, `/metrics` scraped once per interval as Prometheus would. Each
 exporter connects as its own role, and the server logs every statement and connection during that
-window: the report counts what each one sent per check round. Then wrk loads `/metrics` of both.
+window: the report counts what each one sent per interval. Then wrk loads `/metrics` of both.
 Run with /usr/bin/python3.
 """
 
@@ -94,18 +94,6 @@ class ServerLog:
         return found
 
 
-def check_rounds(before, after, interval):
-    """Checks of one target between two expositions: its last check's advance over the interval
-    (the jitter is well below half an interval)."""
-    key = next(iter(before))
-    return round((after[key] - before[key]) / interval)
-
-
-def last_checks(metrics):
-    return {labels: value for (name, labels), value in metrics.items()
-            if name == "alembic_last_check_timestamp_seconds" and dict(labels).get("database")}
-
-
 def measure(label, fleet, cluster, root, kind, count, args, binary, built):
     """Runs both exporters over the fleet; returns the report's lines for it."""
     config = os.path.join(root, f"alembic-{kind}.yaml")
@@ -135,25 +123,24 @@ def measure(label, fleet, cluster, root, kind, count, args, binary, built):
                         timeout=2 * args.interval, what="sql_exporter reading every tenant")
         pids = {"alembic_exporter": daemon.process.pid, "sql_exporter": sql_exporter.pid}
         log.mark()
-        before = last_checks(daemon.metrics())
         cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
         started = time.monotonic()
         peaks = collections.defaultdict(lambda: (0, 0))
-        for _ in range(args.intervals):
-            time.sleep(args.interval)
+        for interval in range(1, args.intervals + 1):
+            time.sleep(max(0.0, started + interval * args.interval - time.monotonic()))
             for name, pid in pids.items():
                 rss, pss = sample(pid)
                 peaks[name] = (max(peaks[name][0], rss), max(peaks[name][1], pss))
-            after = last_checks(daemon.metrics())
-            sql_exporter.tenants_read()  # its scrape, as Prometheus would
+            daemon.get("/metrics")  # one scrape of each per interval, as Prometheus would
+            sql_exporter.tenants_read()
+        server = log.read()
         elapsed = time.monotonic() - started
+        intervals = elapsed / args.interval
         cpu = {name: (cpu_seconds(pid) - cpu[name]) / elapsed * 100
                for name, pid in pids.items()}
         last = {name: sample(pid) for name, pid in pids.items()}
         peaks = {name: (max(peaks[name][0], last[name][0]), max(peaks[name][1], last[name][1]))
                  for name in pids}
-        server = log.read()
-        rounds = check_rounds(before, after, args.interval)
         loads.append(load_average())
         scrapes = {name: {"bytes": body_bytes(port, False, "plain"),
                           **wrk(port, False, "plain", 1, args.results_dir, f"fleet_{kind}_{name}")}
@@ -165,9 +152,9 @@ def measure(label, fleet, cluster, root, kind, count, args, binary, built):
              f"* load average: {loads[0]} at start, {loads[1]} after the window, {loads[2]} "
              "after wrk",
              f"* alembic_exporter's first round of checks: {first_round:.1f} s; window: "
-             f"{args.intervals} × {args.interval:g} s, {rounds} check rounds of each target", "",
+             f"{elapsed:.0f} s ({intervals:.2f} intervals of {args.interval:g} s)", "",
              "| exporter | RSS | peak RSS | Pss | peak Pss | CPU (one core) | connections / "
-             "round | statements / round | `/metrics` body | p50 | p99 | req/s | goals |",
+             "interval | statements / interval | `/metrics` body | p50 | p99 | req/s | goals |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for name in pids:
         connections, statements = server[ROLES[name]]
@@ -180,8 +167,9 @@ def measure(label, fleet, cluster, root, kind, count, args, binary, built):
                 verdicts.append(f"CPU ≤ {CPU_GOAL_PERCENT:g} %: "
                                 + ("met" if cpu[name] <= CPU_GOAL_PERCENT else "**missed**"))
             else:
+                # One database: one check of it per interval.
                 verdicts.append("one query per check: " + (
-                    "met" if sum(statements.values()) == rounds else "**missed**"))
+                    "met" if sum(statements.values()) / intervals <= 1.05 else "**missed**"))
                 verdicts.append(f"p99 ≤ {P99_GOAL_MS:g} ms: " + (
                     "met" if scrapes[name]["p99_ms"] <= P99_GOAL_MS else "**missed**"))
             goals = "; ".join(verdicts)
@@ -189,7 +177,7 @@ def measure(label, fleet, cluster, root, kind, count, args, binary, built):
         lines.append(
             f"| {name} | {rss / MIB:.1f} MiB | {peaks[name][0] / MIB:.1f} MiB | "
             f"{pss / MIB:.1f} MiB | {peaks[name][1] / MIB:.1f} MiB | {cpu[name]:.2f} % | "
-            f"{connections / max(rounds, 1):g} | {sum(statements.values()) / max(rounds, 1):g} | "
+            f"{connections / intervals:.1f} | {sum(statements.values()) / intervals:.1f} | "
             f"{scrape['bytes']:,} B | {scrape['p50_ms']:.2f} ms | {scrape['p99_ms']:.2f} ms | "
             f"{scrape['requests_per_second']:,.1f} | {goals} |")
     lines += ["", "Statements each exporter sent in the window (first 60 characters):", ""]
