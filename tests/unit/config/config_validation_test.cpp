@@ -122,6 +122,9 @@ TEST_CASE("each bad fixture reports exactly its problems") {
       {"bad-discover-mysql.yaml",
        {"8:7: 'discover' works only with a PostgreSQL database.url (expected postgresql://...)"}},
       {"bad-discover-not-a-mapping.yaml", {"7:15: 'discover' must be a mapping, not a string"}},
+      {"bad-discover-schema-and-table-schema.yaml",
+       {"7:27: 'version_table_schema' does not apply with 'discover: schemas' (each discovered "
+        "schema holds its own version table)"}},
   };
   const auto environment = testing::backend_ai_host();
   for (const auto& bad : fixtures) {
