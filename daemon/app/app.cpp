@@ -295,13 +295,17 @@ void App::apply(config::ValidatedConfig next) {
     next.web_config_file = config_.web_config_file;
   }
   const bool timeout_changed = next.timeout != config_.timeout;
+  // Another split of the fleet: every discovering component lists and picks its targets anew.
+  const bool shard_changed = next.shard != config_.shard;
   config_ = std::move(next);
   std::vector<Component> previous = std::move(components_);
   components_.clear();
   for (const auto& wanted : config_.components) {
     const auto old = std::find_if(previous.begin(), previous.end(),
                                   [&](const Component& c) { return c.config.name == wanted.name; });
-    if (old != previous.end() && old->runner && !timeout_changed && old->config == wanted) {
+    const bool running = old != previous.end() && (old->runner || old->fleet);
+    if (running && !timeout_changed && !(shard_changed && wanted.discover) &&
+        old->config == wanted) {
       components_.push_back(std::move(*old));  // unaffected: keeps its schedule and connection
     } else {
       start_component(wanted);

@@ -51,8 +51,10 @@ std::variant<std::vector<ConfiguredComponent>, std::string> load_component_confi
   const auto& validated = std::get<config::ValidatedConfig>(loaded);
   std::vector<ConfiguredComponent> components;
   for (const auto& component : validated.components) {
-    components.push_back({to_component_source(component, validated.timeout),
-                          component.upgrade_command, component.merge_command});
+    components.push_back(
+        {to_component_source(component, validated.timeout),
+         component.discover ? std::optional(discovery_spec(*component.discover)) : std::nullopt,
+         component.upgrade_command, component.merge_command});
   }
   return components;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -14,6 +15,8 @@ namespace alembic_exporter::core {
 /// A configured component as the status command needs it.
 struct ConfiguredComponent {
   ComponentSource source;
+  /// For a discovering component: what to list (its targets are checked instead of it).
+  std::optional<DiscoverySpec> discover;
   std::string upgrade_command;
   std::string merge_command;
 };

@@ -22,6 +22,7 @@ enter_private_mount_namespace()
 from harness.alembic_oracle import Oracle, load  # noqa: E402
 from harness.alembic_project import AlembicProject  # noqa: E402
 from harness.daemon import ExporterDaemon, sample  # noqa: E402
+from harness.exporter import run_exporter  # noqa: E402
 from harness.pg_cluster import PostgresCluster  # noqa: E402
 
 SOURCE_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -205,6 +206,23 @@ class DiscoveryTest(unittest.TestCase):
                  if "ALEMBIC_STATE" in e]
         self.assertEqual(first[0]["MESSAGE"].split(" (")[0],
                          "tenants/tenant_00: first check: no_revision")
+
+    def test_status_lists_every_target(self):
+        config = self.write_config("status.yaml", log="stderr",
+                                   extra=SCHEMAS.format(script_dir=self.script_dir,
+                                                        url=self.cluster.libpq_uri("schemas")))
+        for component, key, tenants in (("tenants", "database", self.tenants),
+                                        ("schemas", "schema", self.schema_tenants)):
+            result = run_exporter("status", "--config", config, "--component", component,
+                                  "--output", "json")
+            self.assertEqual(result.returncode, 1, result.stderr)  # some tenants are behind
+            found = {entry[key]: (entry["state"], entry["pending"])
+                     for entry in json.loads(result.stdout)["components"]}
+            self.assertEqual(found, {name: self.expected(current)
+                                     for name, current in tenants.items()
+                                     if key == "database" or current is not None})
+        text = run_exporter("status", "--config", config, "--component", "tenants", "--plain")
+        self.assertIn("Component: tenants/tenant_01\n", text.stdout)
 
     def test_schemas_in_one_statement(self):
         config = self.write_config("schemas.yaml", log="stderr",
