@@ -107,15 +107,8 @@ void App::start_component(const config::ComponentConfig& component) {
     // The configuration was valid when loaded; a collector can still fail (an ini edited
     // since): report the component as a script error rather than dropping it silently.
     logger_.log(systemd::LogLevel::error, component.name, *error);
-    ComponentStatus status;
-    status.component = component.name;
-    status.state = State::script_error;
-    status.reason = "script_error";
-    status.detail = *error;
-    status.expected_heads = static_cast<std::size_t>(component.expected_heads);
-    status.checked_at = std::chrono::system_clock::now();
     components_.push_back({component, nullptr, nullptr});
-    on_result(std::move(status));
+    on_result(core::unusable_status(component, *error));
     return;
   }
   auto runner = std::make_unique<core::ComponentRunner>(
@@ -132,15 +125,8 @@ void App::start_fleet(const config::ComponentConfig& component, ComponentSource 
   auto lister = collectors_.make_lister(io_, source, core::discovery_spec(*component.discover));
   if (auto* error = std::get_if<std::string>(&lister)) {
     logger_.log(systemd::LogLevel::error, component.name, *error);
-    ComponentStatus status;
-    status.component = component.name;
-    status.state = State::script_error;
-    status.reason = "script_error";
-    status.detail = *error;
-    status.expected_heads = static_cast<std::size_t>(component.expected_heads);
-    status.checked_at = std::chrono::system_clock::now();
     components_.push_back({component, nullptr, nullptr});
-    on_result(std::move(status));
+    on_result(core::unusable_status(component, *error));
     first_round_finished(component.name);
     return;
   }

@@ -1,6 +1,7 @@
 #include "daemon/app/discovered_fleet.hpp"
 
 #include "daemon/core/check_stagger.hpp"
+#include "daemon/core/component_config.hpp"
 #include "daemon/core/shard.hpp"
 
 namespace alembic_exporter::app {
@@ -115,14 +116,7 @@ void DiscoveredFleet::start_target(const std::string& name) {
   };
   auto made = hooks_.make_collector(source);
   if (auto* error = std::get_if<std::string>(&made)) {
-    ComponentStatus status;
-    status.component = component_.name;
-    status.state = State::script_error;
-    status.reason = "script_error";
-    status.detail = *error;
-    status.expected_heads = static_cast<std::size_t>(component_.expected_heads);
-    status.checked_at = std::chrono::system_clock::now();
-    report(with_target(std::move(status)));
+    report(with_target(core::unusable_status(component_, *error)));
     targets_.emplace(name, Target{});  // listed: its status goes when it is no longer listed
     return;
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collectors/component_source.hpp"
+#include "collectors/component_status.hpp"
 #include "collectors/target_lister.hpp"
 #include "config/validated_config.hpp"
 
@@ -24,6 +25,11 @@ struct ConfiguredComponent {
 /// Pure: what the collector factory needs from one validated component.
 ComponentSource to_component_source(const config::ComponentConfig& component,
                                     std::chrono::milliseconds timeout);
+
+/// Pure: the status of a component (or target) for which no collector could be made, `error`
+/// saying why: a script error, reported rather than dropped silently (a valid configuration can
+/// still name an ini edited since).
+ComponentStatus unusable_status(const config::ComponentConfig& component, const std::string& error);
 
 /// Pure: what the target lister needs from a component's `discover:`.
 DiscoverySpec discovery_spec(const config::DiscoverConfig& discover);

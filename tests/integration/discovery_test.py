@@ -9,7 +9,6 @@ statement log)."""
 
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -23,9 +22,8 @@ from harness.alembic_oracle import Oracle, load  # noqa: E402
 from harness.alembic_project import AlembicProject  # noqa: E402
 from harness.daemon import ExporterDaemon, sample  # noqa: E402
 from harness.exporter import run_exporter  # noqa: E402
+from harness.message_ids import message_id  # noqa: E402
 from harness.pg_cluster import PostgresCluster  # noqa: E402
-
-SOURCE_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 CONFIG = """listen: ["127.0.0.1:0"]
 interval: 500ms
@@ -59,14 +57,6 @@ UNREACHABLE = """  - name: elsewhere
     discover:
       databases: 'tenant\\_%'
 """
-
-
-def message_id(name):
-    with open(os.path.join(SOURCE_ROOT, "daemon", "systemd", "message_ids.hpp")) as handle:
-        found = re.search(rf'\b{name} = "([0-9a-f]{{32}})"', handle.read())
-    with open(os.path.join(SOURCE_ROOT, "systemd", "alembic-exporter.catalog")) as handle:
-        assert found and f"-- {found.group(1)}\n" in handle.read(), name
-    return found.group(1)
 
 
 class DiscoveryTest(unittest.TestCase):
