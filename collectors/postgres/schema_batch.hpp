@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "collectors/postgres/pg_session.hpp"
@@ -14,14 +15,16 @@
 
 namespace alembic_exporter::postgres {
 
-/// `SELECT 'schema', version_num FROM "schema"."table" UNION ALL ...` for `schemas` (at least
-/// one): every version table of a schema-discovering component in one statement.
+/// One statement reading the version table of every schema of `schemas`: a row per schema with
+/// its rows as `query_to_xml` text, NULL where the table does not exist (any more).
 std::string schema_versions_query(const std::vector<std::string>& schemas,
                                   const std::string& table);
 
-/// Pure: each schema's rows (byte order) from the statement's result, or the failure every one of
-/// them gets when the statement failed (a version table dropped since the listing fails it for
-/// all until the next listing).
+/// Pure: the `version_num` values in a `query_to_xml` text, unescaped, in byte order.
+std::vector<std::string> revisions_in_xml(std::string_view xml);
+
+/// Pure: each schema's rows from the statement's result (`table_missing` for a NULL), or the
+/// failure every one of them gets when the statement failed.
 std::map<std::string, ReadOutcome> schema_outcomes(const SessionOutcome& outcome,
                                                    const std::vector<std::string>& schemas);
 

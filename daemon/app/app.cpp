@@ -201,8 +201,9 @@ void App::on_result(ComponentStatus status) {
   if (ready_ && step.transition) {
     notifier_.status_line(systemd::notify_status_line(*store_.load(), components_.size()));
   }
-  // A discovering component's first round is its first listing.
-  if (!component->config.discover) first_round_finished(name);
+  // A discovering component's first round is its first listing, done or failed (a status of
+  // the component itself).
+  if (!component->config.discover || key == name) first_round_finished(name);
 }
 
 void App::publish() {
