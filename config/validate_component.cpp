@@ -155,6 +155,12 @@ void read_discover(MapReader& reader, ComponentConfig& component, Problems& prob
   const auto node = reader.mapping("discover");
   if (!node) return;
   component.discover = validate_discover(*node, problems);
+  if (component.discover && component.discover->kind == DiscoverConfig::Kind::schemas &&
+      component.version_table_schema) {
+    problems.add(reader.node("version_table_schema")->Mark(),
+                 "'version_table_schema' does not apply with 'discover: schemas' (each discovered "
+                 "schema holds its own version table)");
+  }
   if (!component.database.url) return;
   const auto engine = database_engine(component.database.url->full);
   const auto* known = std::get_if<DatabaseEngine>(&engine);

@@ -12,6 +12,7 @@
 #include "collectors/database_engine.hpp"
 #include "collectors/limited_reader.hpp"
 #include "collectors/mysql/mysql_version_reader.hpp"
+#include "collectors/postgres/schema_batch.hpp"
 #include "collectors/postgres/target_lister.hpp"
 #include "collectors/postgres/version_table_reader.hpp"
 #include "collectors/sqlite/sqlite_url.hpp"
@@ -131,9 +132,8 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
     return "component " + source.name + ": " + error;
   };
   const std::string table = version_table(source, settings);
-  const auto schema = source.target_schema          ? source.target_schema
-                      : source.version_table_schema ? source.version_table_schema
-                                                    : settings.version_table_schema;
+  const auto schema =
+      source.version_table_schema ? source.version_table_schema : settings.version_table_schema;
 
   switch (engine) {
     case DatabaseEngine::postgresql: {
@@ -198,6 +198,42 @@ struct CollectorFactory::SharedTrees {
     }
     return shared;
   }
+
+  /// By everything a session depends on (the URL, secret, stays in memory): the batch of the
+  /// schema targets of one database, so that a round of their checks is one statement.
+  std::map<std::string, std::weak_ptr<postgres::SchemaBatch>> schema_batches;
+
+  std::variant<ReaderChoice, std::string> schema_reader(asio::io_context& io,
+                                                        const ComponentSource& source,
+                                                        const alembic::AlembicSettings& settings) {
+    auto found = source_url(source, settings);
+    if (auto* error = std::get_if<std::string>(&found)) return *error;
+    const auto& url_text = std::get<SourceUrl>(found).text;
+    auto url = postgres::parse_database_url(url_text);
+    if (auto* error = std::get_if<std::string>(&url)) {
+      return "component " + source.name + ": " + *error;
+    }
+    auto& parsed = std::get<postgres::DatabaseUrl>(url);
+    const std::string table = version_table(source, settings);
+    std::erase_if(schema_batches, [](const auto& entry) { return entry.second.expired(); });
+    auto& slot =
+        schema_batches[url_text + '\n' + source.password_file.value_or("") + '\n' + table + '\n' +
+                       std::to_string(source.timeout.count()) + (source.keepalive ? "k" : "")];
+    auto batch = slot.lock();
+    std::string endpoint = postgres_endpoint(parsed);
+    if (!batch) {
+      batch = std::make_shared<postgres::SchemaBatch>(io, postgres::ReaderSettings{
+                                                              .url = std::move(parsed),
+                                                              .password_file = source.password_file,
+                                                              .version_table = table,
+                                                              .timeout = source.timeout,
+                                                              .keepalive = source.keepalive,
+                                                          });
+      slot = batch;
+    }
+    return ReaderChoice{std::make_unique<postgres::SchemaSlotReader>(batch, *source.target_schema),
+                        std::move(endpoint), "PostgreSQL"};
+  }
 };
 
 CollectorFactory::CollectorFactory(std::size_t max_connections)
@@ -222,7 +258,8 @@ std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
       .expected_heads = source.expected_heads,
   };
   if (!source.current_override) {
-    auto reader = make_reader(io, source, settings, *servers_);
+    auto reader = source.target_schema ? trees_->schema_reader(io, source, settings)
+                                       : make_reader(io, source, settings, *servers_);
     if (auto* error = std::get_if<std::string>(&reader)) return *error;
     auto& choice = std::get<ReaderChoice>(reader);
     collector.reader = std::move(choice.reader);

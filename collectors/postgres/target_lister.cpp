@@ -32,8 +32,11 @@ ListOutcome listing_of(const SessionOutcome& outcome, std::size_t max_targets) {
     listing.matched = std::stoull(PQgetvalue(result, 0, 1));
     listing.database = PQgetvalue(result, 0, 2);
   }
-  const int listed = std::min(rows, static_cast<int>(std::min<std::size_t>(max_targets, 1 << 30)));
-  for (int row = 0; row < listed; ++row) listing.names.emplace_back(PQgetvalue(result, row, 0));
+  // The statement returns one row beyond the limit, to tell that it was exceeded.
+  const std::size_t listed = std::min(static_cast<std::size_t>(rows), max_targets);
+  for (std::size_t row = 0; row < listed; ++row) {
+    listing.names.emplace_back(PQgetvalue(result, static_cast<int>(row), 0));
+  }
   return listing;
 }
 

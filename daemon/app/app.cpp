@@ -110,15 +110,8 @@ void App::start_component(const config::ComponentConfig& component) {
     // The configuration was valid when loaded; a collector can still fail (an ini edited
     // since): report the component as a script error rather than dropping it silently.
     logger_.log(systemd::LogLevel::error, component.name, *error);
-    ComponentStatus status;
-    status.component = component.name;
-    status.state = State::script_error;
-    status.reason = "script_error";
-    status.detail = *error;
-    status.expected_heads = static_cast<std::size_t>(component.expected_heads);
-    status.checked_at = std::chrono::system_clock::now();
     components_.push_back({component, nullptr, nullptr});
-    on_result(std::move(status));
+    on_result(core::unusable_status(component, *error));
     return;
   }
   auto runner = std::make_unique<core::ComponentRunner>(
@@ -135,15 +128,8 @@ void App::start_fleet(const config::ComponentConfig& component, ComponentSource 
   auto lister = collectors_.make_lister(io_, source, core::discovery_spec(*component.discover));
   if (auto* error = std::get_if<std::string>(&lister)) {
     logger_.log(systemd::LogLevel::error, component.name, *error);
-    ComponentStatus status;
-    status.component = component.name;
-    status.state = State::script_error;
-    status.reason = "script_error";
-    status.detail = *error;
-    status.expected_heads = static_cast<std::size_t>(component.expected_heads);
-    status.checked_at = std::chrono::system_clock::now();
     components_.push_back({component, nullptr, nullptr});
-    on_result(std::move(status));
+    on_result(core::unusable_status(component, *error));
     first_round_finished(component.name);
     return;
   }
@@ -218,8 +204,9 @@ void App::on_result(ComponentStatus status) {
   if (ready_ && step.transition) {
     notifier_.status_line(systemd::notify_status_line(*store_.load(), components_.size()));
   }
-  // A discovering component's first round is its first listing.
-  if (!component->config.discover) first_round_finished(name);
+  // A discovering component's first round is its first listing, done or failed (a status of
+  // the component itself).
+  if (!component->config.discover || key == name) first_round_finished(name);
 }
 
 void App::publish() {
@@ -301,6 +288,8 @@ void App::apply(config::ValidatedConfig next) {
     next.web_config_file = config_.web_config_file;
   }
   const bool timeout_changed = next.timeout != config_.timeout;
+  // Another split of the fleet: every discovering component lists and picks its targets anew.
+  const bool shard_changed = next.shard != config_.shard;
   config_ = std::move(next);
   collectors_.set_max_connections(config_.max_connections);
   std::vector<Component> previous = std::move(components_);
@@ -308,7 +297,9 @@ void App::apply(config::ValidatedConfig next) {
   for (const auto& wanted : config_.components) {
     const auto old = std::find_if(previous.begin(), previous.end(),
                                   [&](const Component& c) { return c.config.name == wanted.name; });
-    if (old != previous.end() && old->runner && !timeout_changed && old->config == wanted) {
+    const bool running = old != previous.end() && (old->runner || old->fleet);
+    if (running && !timeout_changed && !(shard_changed && wanted.discover) &&
+        old->config == wanted) {
       components_.push_back(std::move(*old));  // unaffected: keeps its schedule and connection
     } else {
       start_component(wanted);

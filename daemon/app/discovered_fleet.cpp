@@ -1,6 +1,7 @@
 #include "daemon/app/discovered_fleet.hpp"
 
 #include "daemon/core/check_stagger.hpp"
+#include "daemon/core/component_config.hpp"
 #include "daemon/core/shard.hpp"
 
 namespace alembic_exporter::app {
@@ -14,11 +15,13 @@ DiscoveredFleet::DiscoveredFleet(asio::io_context& io, const config::ComponentCo
       lister_(std::move(lister)),
       shard_(shard),
       hooks_(std::move(hooks)),
-      refresh_timer_(io) {}
+      refresh_timer_(io),
+      round_timer_(io) {}
 
 DiscoveredFleet::~DiscoveredFleet() {
   alive_.reset();
   refresh_timer_.cancel();
+  round_timer_.cancel();
   lister_->cancel();
 }
 
@@ -26,7 +29,7 @@ void DiscoveredFleet::start() { list(); }
 
 std::vector<std::string> DiscoveredFleet::targets() const {
   std::vector<std::string> names;
-  for (const auto& [name, runner] : runners_) names.push_back(name);
+  for (const auto& [name, target] : targets_) names.push_back(name);
   return names;
 }
 
@@ -61,7 +64,7 @@ void DiscoveredFleet::listed(ListOutcome outcome, std::chrono::steady_clock::tim
     status.reason = "too_many_targets";
     status.detail = "discovery found " + std::to_string(listing.matched) +
                     " targets, more than max_targets " + std::to_string(limit) + "; checking the " +
-                    std::to_string(runners_.size()) + " of the last listing within the limit";
+                    std::to_string(targets_.size()) + " of the last listing within the limit";
     report(std::move(status));
     hooks_.on_listing(FleetChanges{}, listing.matched);
     return;
@@ -75,13 +78,17 @@ void DiscoveredFleet::listed(ListOutcome outcome, std::chrono::steady_clock::tim
   FleetChanges refs;
   for (const auto& name : changes.removed) {
     refs.removed.push_back(target_of(name));
-    runners_.erase(name);
+    targets_.erase(name);
   }
   for (const auto& name : changes.added) {
     refs.added.push_back(target_of(name));
     start_target(name);
   }
   hooks_.on_listing(refs, listing.matched);
+  if (schemas() && !rounds_started_) {
+    rounds_started_ = true;
+    run_round();
+  }
 }
 
 void DiscoveredFleet::report(ComponentStatus status) { hooks_.on_status(std::move(status)); }
@@ -109,22 +116,41 @@ void DiscoveredFleet::start_target(const std::string& name) {
   };
   auto made = hooks_.make_collector(source);
   if (auto* error = std::get_if<std::string>(&made)) {
-    ComponentStatus status;
-    status.component = component_.name;
-    status.state = State::script_error;
-    status.reason = "script_error";
-    status.detail = *error;
-    status.expected_heads = static_cast<std::size_t>(component_.expected_heads);
-    status.checked_at = std::chrono::system_clock::now();
-    report(with_target(std::move(status)));
-    runners_.emplace(name, nullptr);  // listed: its status goes when it is no longer listed
+    report(with_target(core::unusable_status(component_, *error)));
+    targets_.emplace(name, Target{});  // listed: its status goes when it is no longer listed
+    return;
+  }
+  if (schemas()) {
+    targets_.emplace(name, Target{nullptr, std::move(std::get<std::unique_ptr<Collector>>(made))});
     return;
   }
   auto runner = std::make_unique<core::ComponentRunner>(
       io_, std::move(std::get<std::unique_ptr<Collector>>(made)), component_.interval,
       [this, with_target](ComponentStatus status) { report(with_target(std::move(status))); });
   runner->start(core::first_check_offset(key_of(name), component_.interval));
-  runners_.emplace(name, std::move(runner));
+  targets_.emplace(name, Target{std::move(runner), nullptr});
+}
+
+void DiscoveredFleet::run_round() {
+  for (auto& [name, target] : targets_) {
+    if (!target.collector || target.busy) continue;
+    target.busy = true;
+    target.collector->check([this, alive = std::weak_ptr<const bool>(alive_), name,
+                             ref = target_of(name)](ComponentStatus status) {
+      if (alive.expired()) return;
+      if (const auto found = targets_.find(name); found != targets_.end()) {
+        found->second.busy = false;
+      }
+      status.target_database = ref.database;
+      status.target_schema = ref.schema;
+      report(std::move(status));
+    });
+  }
+  round_timer_.expires_after(component_.interval);
+  round_timer_.async_wait(
+      [this, alive = std::weak_ptr<const bool>(alive_)](const std::error_code& error) {
+        if (!error && !alive.expired()) run_round();
+      });
 }
 
 }  // namespace alembic_exporter::app

@@ -32,11 +32,14 @@ struct FleetChanges {
 };
 
 /// The targets of one discovering component (issue 18). Lists them at start and every `refresh`;
-/// starts a runner for each new target this replica owns (core::owns with the shard), its first
-/// check `first_check_offset` into the interval, and stops the runner of a target no longer
-/// listed. A listing that fails or finds more than `max_targets` is reported as a status of the
-/// component itself (without a target); the targets of the last good listing keep being checked
-/// meanwhile, and none is added from a listing beyond the limit. Runs on the io_context's thread.
+/// checks each target this replica owns (core::owns with the shard) and stops checking a target
+/// no longer listed. A database target has a runner of its own, its first check
+/// `first_check_offset` into the interval, so a fleet found at once spreads over the interval.
+/// Schema targets share one database: they are checked in rounds, one per interval, whose reads
+/// the collectors join into one statement (postgres::SchemaBatch). A listing that fails or finds
+/// more than `max_targets` is reported as a status of the component itself (without a target); the
+/// targets of the last good listing keep being checked meanwhile, and none is added from a listing
+/// beyond the limit. Runs on the io_context's thread.
 class DiscoveredFleet {
  public:
   struct Hooks {
@@ -69,6 +72,8 @@ class DiscoveredFleet {
   void listed(ListOutcome outcome, std::chrono::steady_clock::time_point started);
   void report(ComponentStatus status);
   void start_target(const std::string& name);
+  /// Schema discovery: checks every target not still busy with the previous round.
+  void run_round();
   bool schemas() const;
   /// The target a listed database or schema `name` is.
   TargetRef target_of(const std::string& name) const;
@@ -81,8 +86,17 @@ class DiscoveredFleet {
   const config::Shard shard_;
   Hooks hooks_;
   asio::steady_timer refresh_timer_;
-  /// By database (schema discovery: by schema); null for a target without a collector.
-  std::map<std::string, std::unique_ptr<core::ComponentRunner>> runners_;
+  /// A listed target: a database's runner, or a schema's collector and whether its check runs;
+  /// neither for a target without a collector (its script error stands until it goes).
+  struct Target {
+    std::unique_ptr<core::ComponentRunner> runner;
+    std::unique_ptr<Collector> collector;
+    bool busy = false;
+  };
+  /// By database (schema discovery: by schema).
+  std::map<std::string, Target> targets_;
+  asio::steady_timer round_timer_;
+  bool rounds_started_ = false;
   /// Schema discovery: the database the listing ran in.
   std::string database_;
   /// Expires with the fleet: callbacks that outlive it see it gone and do nothing.

@@ -244,7 +244,10 @@ std::vector<MetricFamily> metric_families(const core::Snapshot& snapshot) {
       }));
   families.push_back(check_errors_family(snapshot));
   families.push_back(state_changes_family(snapshot));
-  families.push_back(discovered_targets_family(snapshot));
+  // Only with a discovering component: a daemon of configured components exports what it did.
+  if (!snapshot.discovered_targets.empty()) {
+    families.push_back(discovered_targets_family(snapshot));
+  }
   families.push_back(exporter_gauge(
       "alembic_exporter_build_info", "Always 1; the exporter's version and build revision.",
       {{"revision", core::build::revision}, {"version", core::build::version}}, 1));

@@ -1,12 +1,14 @@
-"""`serve` with `discover: databases` against a real PostgreSQL whose tenant databases the real
+"""`serve` with `discover:` against a real PostgreSQL whose tenant databases and schemas the real
 alembic migrated to different revisions (issue 18): every tenant is a target with a `database`
-label whose state and pending count are alembic's; a tenant dropped and one created between
-refreshes make series disappear and appear, each with a journald entry (a real, private
+(and `schema`) label whose state and pending count are alembic's; a tenant dropped and one created
+between refreshes make series disappear and appear, each with a journald entry (a real, private
 systemd-journald); more tenants than `max_targets` is the explicit `too_many_targets` error, and
-a server that refuses the listing is an unreachable component."""
+a server that refuses the listing is an unreachable component. The schema targets of one database
+are read with one statement per round (counted in the server's statement log)."""
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -19,6 +21,7 @@ enter_private_mount_namespace()
 from harness.alembic_oracle import Oracle, load  # noqa: E402
 from harness.alembic_project import AlembicProject  # noqa: E402
 from harness.daemon import ExporterDaemon, sample  # noqa: E402
+from harness.exporter import run_exporter  # noqa: E402
 from harness.message_ids import message_id  # noqa: E402
 from harness.pg_cluster import PostgresCluster  # noqa: E402
 
@@ -36,6 +39,15 @@ components:
       exclude: ['tenant\\_test%']
       refresh: 1s
       max_targets: {max_targets}
+"""
+
+SCHEMAS = """  - name: schemas
+    script_location: {script_dir}
+    database:
+      url: {url}
+    discover:
+      schemas: 'tenant\\_%'
+      refresh: 1s
 """
 
 UNREACHABLE = """  - name: elsewhere
@@ -79,11 +91,36 @@ class DiscoveryTest(unittest.TestCase):
         cls.cluster.psql('CREATE DATABASE "tenant_tpl" TEMPLATE "seed_3" IS_TEMPLATE true')
         cls.cluster.psql('CREATE DATABASE "tenant_closed" TEMPLATE "seed_3" '
                          "ALLOW_CONNECTIONS false")
+        # Schema tenants in one database: alembic writes a seed schema's version table per level
+        # (search_path makes it the current schema); each tenant schema gets a copy of one.
+        cls.cluster.create_database("schemas")
+        cls.schema_seeds = {"seed_none": None}
+        for level in (0, 2, 3):
+            seed = f"seed_{level}"
+            cls.cluster.psql(f'CREATE SCHEMA "{seed}"', database="schemas")
+            project.set_option("sqlalchemy.url", cls.cluster.sqlalchemy_url("schemas") +
+                               f"&options=-csearch_path%3D{seed}")
+            project.upgrade(cls.revisions[level])
+            cls.schema_seeds[seed] = cls.revisions[level]
+        cls.schema_tenants = {}
+        for i in range(10):
+            cls.add_schema(f"tenant_{i:02d}", list(cls.schema_seeds)[i % len(cls.schema_seeds)])
+        cls.cluster.psql('CREATE SCHEMA "tenant_no_table"', database="schemas")
 
     @classmethod
     def add_tenant(cls, name, seed):
         cls.cluster.psql(f'CREATE DATABASE "{name}" TEMPLATE "{seed}"')
         cls.tenants[name] = cls.seeds[seed]
+
+    @classmethod
+    def add_schema(cls, name, seed):
+        sql = f'CREATE SCHEMA "{name}"'
+        if cls.schema_seeds[seed] is not None:
+            sql += (f'; CREATE TABLE "{name}".alembic_version (LIKE "{seed}".alembic_version '
+                    f'INCLUDING ALL); INSERT INTO "{name}".alembic_version '
+                    f'SELECT * FROM "{seed}".alembic_version')
+        cls.cluster.psql(sql, database="schemas")
+        cls.schema_tenants[name] = cls.schema_seeds[seed]
 
     @classmethod
     def tearDownClass(cls):
@@ -106,16 +143,18 @@ class DiscoveryTest(unittest.TestCase):
             return "no_revision", pending
         return ("up_to_date" if pending == 0 else "behind"), pending
 
-    def states(self, daemon):
-        """{database: (state, pending)} of the tenants' series now."""
+    def states(self, daemon, component="tenants", key="database"):
+        """{database (or schema): (state, pending)} of the component's series now."""
         found = {}
-        for (name, labels), value in daemon.metrics().items():
+        metrics = daemon.metrics()
+        for (name, labels), value in metrics.items():
             labels = dict(labels)
-            if name == "alembic_status" and value == 1 and labels["component"] == "tenants":
-                pending = sample(daemon.metrics(), "alembic_pending_migrations",
-                                 component="tenants", database=labels.get("database"))
-                found[labels.get("database")] = (labels["state"],
-                                                 None if pending is None else int(pending))
+            if name == "alembic_status" and value == 1 and labels["component"] == component:
+                target = {k: v for k, v in labels.items() if k in ("database", "schema")}
+                pending = sample(metrics, "alembic_pending_migrations", component=component,
+                                 **target)
+                found[labels.get(key)] = (labels["state"],
+                                          None if pending is None else int(pending))
         return found
 
     def test_tenants_come_and_go(self):
@@ -157,6 +196,54 @@ class DiscoveryTest(unittest.TestCase):
                  if "ALEMBIC_STATE" in e]
         self.assertEqual(first[0]["MESSAGE"].split(" (")[0],
                          "tenants/tenant_00: first check: no_revision")
+
+    def test_status_lists_every_target(self):
+        config = self.write_config("status.yaml", log="stderr",
+                                   extra=SCHEMAS.format(script_dir=self.script_dir,
+                                                        url=self.cluster.libpq_uri("schemas")))
+        for component, key, tenants in (("tenants", "database", self.tenants),
+                                        ("schemas", "schema", self.schema_tenants)):
+            result = run_exporter("status", "--config", config, "--component", component,
+                                  "--output", "json")
+            self.assertEqual(result.returncode, 1, result.stderr)  # some tenants are behind
+            found = {entry[key]: (entry["state"], entry["pending"])
+                     for entry in json.loads(result.stdout)["components"]}
+            self.assertEqual(found, {name: self.expected(current)
+                                     for name, current in tenants.items()
+                                     if key == "database" or current is not None})
+        text = run_exporter("status", "--config", config, "--component", "tenants", "--plain")
+        self.assertIn("Component: tenants/tenant_01\n", text.stdout)
+
+    def test_schemas_in_one_statement(self):
+        config = self.write_config("schemas.yaml", log="stderr",
+                                   extra=SCHEMAS.format(script_dir=self.script_dir,
+                                                        url=self.cluster.libpq_uri("schemas")))
+        self.cluster.psql("ALTER SYSTEM SET log_statement = 'all'")
+        self.cluster.psql("SELECT pg_reload_conf()")
+        try:
+            with ExporterDaemon(config) as daemon:
+                want = {name: self.expected(current)
+                        for name, current in self.schema_tenants.items()
+                        if current is not None}
+                daemon.wait_for(lambda: self.states(daemon, "schemas", "schema") == want,
+                                what="every schema tenant checked")
+                metrics = daemon.metrics()
+                for schema in want:
+                    self.assertEqual(sample(metrics, "alembic_up", component="schemas",
+                                            database="schemas", schema=schema), 1)
+                self.assertEqual(sample(metrics, "alembic_discovered_targets",
+                                        component="schemas"), len(want))
+                time.sleep(1.2)  # two more rounds
+        finally:
+            self.cluster.psql("ALTER SYSTEM RESET log_statement")
+            self.cluster.psql("SELECT pg_reload_conf()")
+        with open(self.cluster.log_file, errors="replace") as handle:
+            log = handle.read()
+        reads = [line for line in log.splitlines() if "query_to_xml" in line]
+        self.assertGreaterEqual(len(reads), 2)
+        # Every read names every schema target: one statement per round, never one per schema.
+        for line in reads:
+            self.assertEqual(sorted(re.findall(r"'(tenant_\d+)'", line)), sorted(want), line)
 
     def test_beyond_max_targets_and_unreachable_listing(self):
         config = self.write_config("limited.yaml", log="stderr", max_targets=5,

@@ -6,6 +6,7 @@ entry when a component's script warnings change (issue 15). Under
 a JOURNAL_STREAM stderr, `log: auto` logs natively and `log: stderr` writes unstamped lines."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -19,11 +20,21 @@ enter_private_mount_namespace()
 
 from harness.components import build_projects, write_daemon_config  # noqa: E402
 from harness.daemon import ExporterDaemon  # noqa: E402
-from harness.message_ids import message_id, read_source, state_message_ids  # noqa: E402
+from harness.message_ids import message_id, read_source  # noqa: E402
 from harness.pg_cluster import PostgresCluster  # noqa: E402
 
 PASSWORD = "n0t-a-real-pw"
 STREAM_IDENTIFIER = "alembic-exporter-stderr"
+
+
+def state_message_ids():
+    """{state: id} from daemon/systemd/message_ids.hpp, each checked to have a catalog entry."""
+    ids = dict(re.findall(r'state_(\w+) = "([0-9a-f]{32})"',
+                          read_source("daemon", "systemd", "message_ids.hpp")))
+    catalog = set(re.findall(r"^-- ([0-9a-f]{32})$",
+                             read_source("systemd", "alembic-exporter.catalog"), re.MULTILINE))
+    assert ids and set(ids.values()) <= catalog, (ids, catalog)
+    return ids
 
 
 def line_of(text, needle):

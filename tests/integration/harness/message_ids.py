@@ -1,5 +1,4 @@
-"""journald MESSAGE_IDs as the source defines them (daemon/systemd/message_ids.hpp), each checked
-to have its entry in the catalog (systemd/alembic-exporter.catalog)."""
+"""The journald MESSAGE_IDs of daemon/systemd/message_ids.hpp, as tests look entries up by them."""
 
 import os
 import re
@@ -10,16 +9,6 @@ SOURCE_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..
 def read_source(*path):
     with open(os.path.join(SOURCE_ROOT, *path)) as handle:
         return handle.read()
-
-
-def state_message_ids():
-    """{state: id} from daemon/systemd/message_ids.hpp, each checked to have a catalog entry."""
-    ids = dict(re.findall(r'state_(\w+) = "([0-9a-f]{32})"',
-                          read_source("daemon", "systemd", "message_ids.hpp")))
-    catalog = set(re.findall(r"^-- ([0-9a-f]{32})$",
-                             read_source("systemd", "alembic-exporter.catalog"), re.MULTILINE))
-    assert ids and set(ids.values()) <= catalog, (ids, catalog)
-    return ids
 
 
 def message_id(name):

@@ -135,6 +135,9 @@ TEST_CASE("each bad fixture reports exactly its problems") {
        {"2:8: 'shard' must be a mapping, not a string (write shard: {index: I, count: N}; on the "
         "command line --shard I/N)"}},
       {"bad-max-connections.yaml", {"2:18: 'max_connections' must be from 1 to 10000, not 0"}},
+      {"bad-discover-schema-and-table-schema.yaml",
+       {"7:27: 'version_table_schema' does not apply with 'discover: schemas' (each discovered "
+        "schema holds its own version table)"}},
   };
   const auto environment = testing::backend_ai_host();
   for (const auto& bad : fixtures) {
