@@ -161,6 +161,8 @@ TEST_CASE("destroying a waiting reader leaves the queue; a reading one gives its
   fleet.read({0, 1, 2});
   fleet.readers[1].reset();  // waiting
   fleet.readers[0].reset();  // reading: its slot goes to reader 2, the next waiter
+  CHECK(fleet.server.started == std::vector<int>{0});  // not before the loop turns
+  fleet.run();
   CHECK(fleet.server.started == std::vector<int>{0, 2});
   const auto slots = fleet.servers.of("db:5432");
   CHECK(slots->in_use() == 1);
@@ -171,6 +173,17 @@ TEST_CASE("destroying a waiting reader leaves the queue; a reading one gives its
   CHECK_FALSE(fleet.outcomes[0]);
   CHECK_FALSE(fleet.outcomes[1]);
   CHECK(fleet.outcomes[2]);
+}
+
+TEST_CASE("destroying every reader at once (shutdown) starts none of the waiting ones") {
+  Fleet fleet(2, 6, false);
+  fleet.read({0, 1, 2, 3, 4, 5});
+  const auto slots = fleet.servers.of("db:5432");
+  fleet.readers.clear();
+  fleet.run();
+  CHECK(fleet.server.started == std::vector<int>{0, 1});
+  CHECK(slots->in_use() == 0);
+  CHECK(slots->waiting() == 0);
 }
 
 TEST_CASE("a cancelled wait whose reader is destroyed before the completion runs does nothing") {
