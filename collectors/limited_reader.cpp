@@ -13,7 +13,10 @@ LimitedReader::LimitedReader(asio::io_context& io, std::unique_ptr<VersionReader
 LimitedReader::~LimitedReader() {
   inner_.reset();  // abandons its read first: the slot given back below is really free
   if (phase_ == Phase::waiting) slots_->withdraw(waiter_);
-  if (phase_ == Phase::reading) slots_->release();
+  // Given back on the next turn of the loop rather than now: at shutdown every reader is
+  // destroyed and the loop stopped, and a waiter granted now would start connecting only to be
+  // destroyed a moment later.
+  if (phase_ == Phase::reading) asio::post(io_, [slots = slots_] { slots->release(); });
 }
 
 void LimitedReader::read(std::function<void(ReadOutcome)> done) {

@@ -17,7 +17,8 @@ namespace alembic_exporter {
 /// An idle kept-alive connection holds no slot.
 ///
 /// cancel() while waiting ends the read with a `timeout` failure and takes no slot; destroying
-/// the reader while it waits leaves the queue, while it reads gives its slot back.
+/// the reader while it waits leaves the queue, while it reads gives its slot back on the next
+/// turn of the io_context.
 class LimitedReader final : public VersionReader {
  public:
   /// `endpoint` (`host:port`, no credentials) names the server in the failure of a cancelled wait.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -73,8 +74,11 @@ struct Fleet {
       outcomes.emplace_back();
     }
   }
-  void read(int i) {
-    readers[i]->read([this, i](ReadOutcome outcome) { outcomes[i] = std::move(outcome); });
+  /// Starts a read of each reader in `ids`, in that order.
+  void read(std::initializer_list<int> ids) {
+    for (const int i : ids) {
+      readers[i]->read([this, i](ReadOutcome outcome) { outcomes[i] = std::move(outcome); });
+    }
   }
   void run() {
     io.restart();
@@ -84,7 +88,7 @@ struct Fleet {
 
 TEST_CASE("never more than max_connections reads in flight, granted in the order asked") {
   Fleet fleet(3, 12, true);
-  for (int i = 0; i < 12; ++i) fleet.read(i);
+  fleet.read({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
   CHECK(fleet.server.in_flight == 3);
   fleet.run();
   CHECK(fleet.server.most_in_flight == 3);
@@ -98,7 +102,7 @@ TEST_CASE("never more than max_connections reads in flight, granted in the order
 
 TEST_CASE("waiters are served in the order they asked, whatever their order of creation") {
   Fleet fleet(1, 4, true);
-  for (const int i : {3, 1, 2, 0}) fleet.read(i);
+  fleet.read({3, 1, 2, 0});
   fleet.run();
   CHECK(fleet.server.started == std::vector<int>{3, 1, 2, 0});
   CHECK(fleet.server.most_in_flight == 1);
@@ -106,8 +110,7 @@ TEST_CASE("waiters are served in the order they asked, whatever their order of c
 
 TEST_CASE("the inner read, hence its budget, starts only when the slot is granted") {
   Fleet fleet(1, 2, false);
-  fleet.read(0);
-  fleet.read(1);
+  fleet.read({0, 1});
   fleet.run();
   CHECK(fleet.server.started == std::vector<int>{0});
   CHECK_FALSE(fleet.outcomes[1]);
@@ -118,8 +121,7 @@ TEST_CASE("the inner read, hence its budget, starts only when the slot is grante
 
 TEST_CASE("cancel while waiting finishes the read as a timeout and takes no slot") {
   Fleet fleet(1, 3, false);
-  fleet.read(0);
-  fleet.read(1);
+  fleet.read({0, 1});
   fleet.readers[1]->cancel();
   CHECK_FALSE(fleet.outcomes[1]);  // never inside cancel()
   fleet.run();
@@ -130,7 +132,7 @@ TEST_CASE("cancel while waiting finishes the read as a timeout and takes no slot
   CHECK(fleet.server.cancelled.empty());
   CHECK(fleet.servers.of("db:5432")->in_use() == 1);  // reader 0's, nothing freed
 
-  fleet.read(2);
+  fleet.read({2});
   fleet.inner[0]->finish();
   fleet.run();
   CHECK(fleet.server.started == std::vector<int>{0, 2});
@@ -138,7 +140,7 @@ TEST_CASE("cancel while waiting finishes the read as a timeout and takes no slot
   fleet.run();
   CHECK(fleet.servers.of("db:5432")->in_use() == 0);
 
-  fleet.read(1);  // a cancelled reader reads again
+  fleet.read({1});  // a cancelled reader reads again
   fleet.inner[1]->finish();
   fleet.run();
   CHECK(std::holds_alternative<VersionTableRows>(*fleet.outcomes[1]));
@@ -146,7 +148,7 @@ TEST_CASE("cancel while waiting finishes the read as a timeout and takes no slot
 
 TEST_CASE("cancel while reading is passed to the inner reader") {
   Fleet fleet(1, 1, false);
-  fleet.read(0);
+  fleet.read({0});
   fleet.readers[0]->cancel();
   CHECK(fleet.server.cancelled == std::vector<int>{0});
   fleet.inner[0]->finish();
@@ -156,11 +158,11 @@ TEST_CASE("cancel while reading is passed to the inner reader") {
 
 TEST_CASE("destroying a waiting reader leaves the queue; a reading one gives its slot back") {
   Fleet fleet(1, 4, false);
-  fleet.read(0);
-  fleet.read(1);
-  fleet.read(2);
+  fleet.read({0, 1, 2});
   fleet.readers[1].reset();  // waiting
   fleet.readers[0].reset();  // reading: its slot goes to reader 2, the next waiter
+  CHECK(fleet.server.started == std::vector<int>{0});  // not before the loop turns
+  fleet.run();
   CHECK(fleet.server.started == std::vector<int>{0, 2});
   const auto slots = fleet.servers.of("db:5432");
   CHECK(slots->in_use() == 1);
@@ -173,10 +175,20 @@ TEST_CASE("destroying a waiting reader leaves the queue; a reading one gives its
   CHECK(fleet.outcomes[2]);
 }
 
+TEST_CASE("destroying every reader at once (shutdown) starts none of the waiting ones") {
+  Fleet fleet(2, 6, false);
+  fleet.read({0, 1, 2, 3, 4, 5});
+  const auto slots = fleet.servers.of("db:5432");
+  fleet.readers.clear();
+  fleet.run();
+  CHECK(fleet.server.started == std::vector<int>{0, 1});
+  CHECK(slots->in_use() == 0);
+  CHECK(slots->waiting() == 0);
+}
+
 TEST_CASE("a cancelled wait whose reader is destroyed before the completion runs does nothing") {
   Fleet fleet(1, 2, false);
-  fleet.read(0);
-  fleet.read(1);
+  fleet.read({0, 1});
   fleet.readers[1]->cancel();
   fleet.readers[1].reset();
   fleet.run();
@@ -185,15 +197,14 @@ TEST_CASE("a cancelled wait whose reader is destroyed before the completion runs
 
 TEST_CASE("overlapping reads are refused") {
   Fleet fleet(1, 2, false);
-  fleet.read(0);
-  fleet.read(1);
-  CHECK_THROWS_AS(fleet.read(0), std::logic_error);
-  CHECK_THROWS_AS(fleet.read(1), std::logic_error);
+  fleet.read({0, 1});
+  CHECK_THROWS_AS(fleet.read({0}), std::logic_error);
+  CHECK_THROWS_AS(fleet.read({1}), std::logic_error);
 }
 
 TEST_CASE("a larger cap grants waiters at once; a smaller one lets the excess run out") {
   Fleet fleet(1, 4, false);
-  for (int i = 0; i < 4; ++i) fleet.read(i);
+  fleet.read({0, 1, 2, 3});
   fleet.servers.set_per_server(3);
   CHECK(fleet.server.started == std::vector<int>{0, 1, 2});
   fleet.servers.set_per_server(1);
