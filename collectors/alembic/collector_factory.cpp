@@ -10,6 +10,7 @@
 #include "collectors/alembic/inotify_instance.hpp"
 #include "collectors/alembic/script_directory.hpp"
 #include "collectors/database_engine.hpp"
+#include "collectors/limited_reader.hpp"
 #include "collectors/mysql/mysql_version_reader.hpp"
 #include "collectors/postgres/schema_batch.hpp"
 #include "collectors/postgres/target_lister.hpp"
@@ -72,21 +73,23 @@ struct ReaderChoice {
   std::string engine;
 };
 
-/// A reader of a database on a server, whatever its engine: the same settings from the source.
+/// A reader of a database on a server, whatever its engine: the same settings from the source,
+/// and reads only in one of the server's `max_connections` slots.
 template <typename Reader, typename Url>
 ReaderChoice network_reader(asio::io_context& io, const ComponentSource& source, Url url,
                             const std::string& table, const std::optional<std::string>& schema,
-                            std::string endpoint, std::string engine) {
-  return ReaderChoice{std::make_unique<Reader>(io,
-                                               NetworkReaderSettings<Url>{
-                                                   .url = std::move(url),
-                                                   .password_file = source.password_file,
-                                                   .version_table = table,
-                                                   .version_table_schema = schema,
-                                                   .timeout = source.timeout,
-                                                   .keepalive = source.keepalive,
-                                               }),
-                      std::move(endpoint), std::move(engine)};
+                            std::string endpoint, std::string engine, ServerSlots& servers) {
+  auto reader = std::make_unique<Reader>(io, NetworkReaderSettings<Url>{
+                                                 .url = std::move(url),
+                                                 .password_file = source.password_file,
+                                                 .version_table = table,
+                                                 .version_table_schema = schema,
+                                                 .timeout = source.timeout,
+                                                 .keepalive = source.keepalive,
+                                             });
+  return ReaderChoice{
+      std::make_unique<LimitedReader>(io, std::move(reader), servers.of(endpoint), endpoint),
+      std::move(endpoint), std::move(engine)};
 }
 
 /// The database URL of the source (its own or the ini's) and its engine.
@@ -120,7 +123,8 @@ std::string version_table(const ComponentSource& source, const alembic::AlembicS
 
 std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
                                                     const ComponentSource& source,
-                                                    const alembic::AlembicSettings& settings) {
+                                                    const alembic::AlembicSettings& settings,
+                                                    ServerSlots& servers) {
   auto found = source_url(source, settings);
   if (auto* error = std::get_if<std::string>(&found)) return *error;
   const auto& [url_text, engine] = std::get<SourceUrl>(found);
@@ -139,7 +143,7 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
       if (source.target_database) parsed = parsed.with_database(*source.target_database);
       std::string endpoint = postgres_endpoint(parsed);
       return network_reader<postgres::VersionTableReader>(
-          io, source, std::move(parsed), table, schema, std::move(endpoint), "PostgreSQL");
+          io, source, std::move(parsed), table, schema, std::move(endpoint), "PostgreSQL", servers);
     }
     case DatabaseEngine::mysql: {
       auto url = mysql::parse_mysql_url(url_text);
@@ -147,7 +151,8 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
       auto& parsed = std::get<mysql::MysqlUrl>(url);
       std::string endpoint = mysql::endpoint_of(parsed);
       return network_reader<mysql::MysqlVersionReader>(io, source, std::move(parsed), table, schema,
-                                                       std::move(endpoint), "MySQL/MariaDB");
+                                                       std::move(endpoint), "MySQL/MariaDB",
+                                                       servers);
     }
     case DatabaseEngine::sqlite: {
       auto url = sqlite::parse_sqlite_url(url_text);
@@ -231,9 +236,15 @@ struct CollectorFactory::SharedTrees {
   }
 };
 
-CollectorFactory::CollectorFactory() : trees_(std::make_unique<SharedTrees>()) {}
+CollectorFactory::CollectorFactory(std::size_t max_connections)
+    : trees_(std::make_unique<SharedTrees>()),
+      servers_(std::make_unique<ServerSlots>(max_connections)) {}
 
 CollectorFactory::~CollectorFactory() = default;
+
+void CollectorFactory::set_max_connections(std::size_t max_connections) {
+  servers_->set_per_server(max_connections);
+}
 
 std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
     asio::io_context& io, const ComponentSource& source) {
@@ -247,8 +258,10 @@ std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
       .expected_heads = source.expected_heads,
   };
   if (!source.current_override) {
+    // A schema target's reads join its batch's one statement; they do not take a server slot
+    // each (the batch is one session).
     auto reader = source.target_schema ? trees_->schema_reader(io, source, settings)
-                                       : make_reader(io, source, settings);
+                                       : make_reader(io, source, settings, *servers_);
     if (auto* error = std::get_if<std::string>(&reader)) return *error;
     auto& choice = std::get<ReaderChoice>(reader);
     collector.reader = std::move(choice.reader);

@@ -10,16 +10,15 @@
 namespace alembic_exporter::postgres {
 namespace {
 
-/// A hidden transaction start (another role's session without pg_read_all_stats) reads as now;
-/// the collector keeps the first sighting.
-std::optional<MigrationInProgress> migration_of(const PGresult* result) {
+/// A hidden transaction start (another role's session without pg_read_all_stats) is absent.
+std::optional<MigrationSighting> migration_of(const PGresult* result) {
   if (PQntuples(result) == 0) return std::nullopt;
-  MigrationInProgress migration;
+  MigrationSighting migration;
   migration.pid = std::stoll(PQgetvalue(result, 0, 0));
-  migration.started_at = PQgetisnull(result, 0, 1) == 0
-                             ? std::chrono::system_clock::time_point(
-                                   std::chrono::milliseconds(std::stoll(PQgetvalue(result, 0, 1))))
-                             : std::chrono::system_clock::now();
+  if (PQgetisnull(result, 0, 1) == 0) {
+    migration.started_at = std::chrono::system_clock::time_point(
+        std::chrono::milliseconds(std::stoll(PQgetvalue(result, 0, 1))));
+  }
   migration.application_name = PQgetvalue(result, 0, 2);  // "" for NULL
   return migration;
 }
@@ -42,7 +41,7 @@ ReadOutcome outcome_of(const PGresult* result, const std::string& endpoint) {
 ReadOutcome read_outcome(SessionOutcome session) {
   if (auto* failure = std::get_if<ReadFailure>(&session)) return std::move(*failure);
   const auto& [results, endpoint] = std::get<SessionResults>(session);
-  std::optional<MigrationInProgress> migration;
+  std::optional<MigrationSighting> migration;
   std::size_t next = 0;
   if (PQresultStatus(results[0].get()) == PGRES_TUPLES_OK)
     migration = migration_of(results[next++].get());
