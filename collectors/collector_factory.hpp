@@ -9,6 +9,7 @@
 #include "collectors/collector.hpp"
 #include "collectors/component_source.hpp"
 #include "collectors/server_slots.hpp"
+#include "collectors/target_lister.hpp"
 
 namespace alembic_exporter {
 
@@ -33,6 +34,12 @@ class CollectorFactory {
                                                              const ComponentSource& source);
   /// A reload's new cap, for the servers in use and those to come.
   void set_max_connections(std::size_t max_connections);
+
+  /// The lister of a discovering component's targets on the server of its URL (PostgreSQL
+  /// only), or in one line why it cannot have one. Each target's collector is then `make` of
+  /// the source with `target_database` or `target_schema` set.
+  std::variant<std::unique_ptr<TargetLister>, std::string> make_lister(
+      asio::io_context& io, const ComponentSource& source, const DiscoverySpec& spec);
 
  private:
   struct SharedTrees;

@@ -33,6 +33,10 @@ struct ComponentSource {
   std::optional<std::string> version_table_schema;
   /// Replaces the database: "what would be pending from here?" (empty list: a fresh database).
   std::optional<std::vector<std::string>> current_override;
+  /// A target found by discovery (issue 18, PostgreSQL only): the database that replaces the
+  /// URL's, and for schema discovery the schema of the version table.
+  std::optional<std::string> target_database;
+  std::optional<std::string> target_schema;
   std::size_t expected_heads = 1;
   std::chrono::milliseconds timeout{5000};
   bool keepalive = true;

@@ -43,6 +43,17 @@ void component_locations(YAML::Emitter& out, const ComponentConfig& component) {
   string_list(out, component.source_roots);
 }
 
+void discover_map(YAML::Emitter& out, const DiscoverConfig& discover) {
+  out << YAML::Key << "discover" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << (discover.kind == DiscoverConfig::Kind::databases ? "databases" : "schemas")
+      << YAML::Value << discover.pattern;
+  out << YAML::Key << "exclude" << YAML::Value;
+  string_list(out, discover.exclude);
+  out << YAML::Key << "refresh" << YAML::Value << format_duration(discover.refresh);
+  out << YAML::Key << "max_targets" << YAML::Value << discover.max_targets;
+  out << YAML::EndMap;
+}
+
 void component_map(YAML::Emitter& out, const ComponentConfig& component) {
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << component.name;
@@ -66,6 +77,7 @@ void component_map(YAML::Emitter& out, const ComponentConfig& component) {
   out << YAML::Key << "ready_states" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const State state : component.ready_states) out << std::string(to_string(state));
   out << YAML::EndSeq;
+  if (component.discover) discover_map(out, *component.discover);
   out << YAML::EndMap;
 }
 

@@ -5,15 +5,17 @@
 #include <string>
 #include <string_view>
 
+#include "collectors/database_engine.hpp"
 #include "config/alembic_command.hpp"
 #include "config/ascii.hpp"
 #include "config/database_url_check.hpp"
 #include "config/map_reader.hpp"
+#include "config/validate_discover.hpp"
 
 namespace alembic_exporter::config {
 namespace {
 
-constexpr std::array<std::string_view, 17> component_keys{
+constexpr std::array<std::string_view, 18> component_keys{
     "name",
     "alembic_ini",
     "pyproject_toml",
@@ -31,6 +33,7 @@ constexpr std::array<std::string_view, 17> component_keys{
     "merge_command",
     "keepalive",
     "ready_states",
+    "discover",
 };
 constexpr std::array<std::string_view, 2> database_keys{"url", "password_file"};
 
@@ -146,6 +149,28 @@ void read_ready_states(MapReader& reader, ComponentConfig& component, Problems& 
   }
 }
 
+// Discovery lists pg_database or the schemas of one database: PostgreSQL only. A URL that comes
+// from an alembic ini is checked when the daemon starts the component.
+void read_discover(MapReader& reader, ComponentConfig& component, Problems& problems) {
+  const auto node = reader.mapping("discover");
+  if (!node) return;
+  component.discover = validate_discover(*node, problems);
+  if (component.discover && component.discover->kind == DiscoverConfig::Kind::schemas &&
+      component.version_table_schema) {
+    problems.add(reader.node("version_table_schema")->Mark(),
+                 "'version_table_schema' does not apply with 'discover: schemas' (each discovered "
+                 "schema holds its own version table)");
+  }
+  if (!component.database.url) return;
+  const auto engine = database_engine(component.database.url->full);
+  const auto* known = std::get_if<DatabaseEngine>(&engine);
+  if (known != nullptr && *known != DatabaseEngine::postgresql) {
+    problems.add(
+        reader.node("discover")->Mark(),
+        "'discover' works only with a PostgreSQL database.url (expected postgresql://...)");
+  }
+}
+
 }  // namespace
 
 std::optional<ComponentConfig> validate_component(const YAML::Node& item,
@@ -205,7 +230,9 @@ std::optional<ComponentConfig> validate_component(const YAML::Node& item,
           .value_or(alembic_command(config_files, "upgrade heads"));
   component.merge_command = non_empty(reader.string("merge_command"), "merge_command", problems)
                                 .value_or(alembic_command(config_files, "merge heads"));
-  component.keepalive = reader.boolean("keepalive").value_or(true);
+  read_discover(reader, component, problems);
+  // Hundreds of discovered targets must not hold hundreds of idle connections.
+  component.keepalive = reader.boolean("keepalive").value_or(!component.discover.has_value());
   read_ready_states(reader, component, problems);
   if (problems.count() != problems_before) return std::nullopt;
   return component;

@@ -32,6 +32,7 @@ COMPONENT_METRICS = frozenset({
     "alembic_state_since_timestamp_seconds",
     "alembic_migration_in_progress",
     "alembic_migration_started_timestamp_seconds",
+    "alembic_discovered_targets",  # discovering components only
 })
 
 # About the exporter process itself: no `component` label.

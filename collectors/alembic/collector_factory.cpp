@@ -12,6 +12,8 @@
 #include "collectors/database_engine.hpp"
 #include "collectors/limited_reader.hpp"
 #include "collectors/mysql/mysql_version_reader.hpp"
+#include "collectors/postgres/schema_batch.hpp"
+#include "collectors/postgres/target_lister.hpp"
 #include "collectors/postgres/version_table_reader.hpp"
 #include "collectors/sqlite/sqlite_url.hpp"
 #include "collectors/sqlite/sqlite_version_reader.hpp"
@@ -90,37 +92,61 @@ ReaderChoice network_reader(asio::io_context& io, const ComponentSource& source,
       std::move(endpoint), std::move(engine)};
 }
 
-std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
-                                                    const ComponentSource& source,
-                                                    const alembic::AlembicSettings& settings,
-                                                    ServerSlots& servers) {
+/// The database URL of the source (its own or the ini's) and its engine.
+struct SourceUrl {
+  std::string text;
+  DatabaseEngine engine;
+};
+
+std::variant<SourceUrl, std::string> source_url(const ComponentSource& source,
+                                                const alembic::AlembicSettings& settings) {
   const auto url_text = source.database_url ? source.database_url : settings.sqlalchemy_url;
   if (!url_text) {
     return "component " + source.name +
            ": no database URL (set database.url, sqlalchemy.url in the ini, or --database; "
            "--current checks without a database)";
   }
+  const auto engine = database_engine(*url_text);
+  if (const auto* error = std::get_if<std::string>(&engine)) {
+    return "component " + source.name + ": " + *error;
+  }
+  const bool discovered = source.target_database || source.target_schema;
+  if (discovered && std::get<DatabaseEngine>(engine) != DatabaseEngine::postgresql) {
+    return "component " + source.name + ": discovery needs a PostgreSQL database URL";
+  }
+  return SourceUrl{*url_text, std::get<DatabaseEngine>(engine)};
+}
+
+std::string version_table(const ComponentSource& source, const alembic::AlembicSettings& settings) {
+  return source.version_table.value_or(settings.version_table.value_or("alembic_version"));
+}
+
+std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
+                                                    const ComponentSource& source,
+                                                    const alembic::AlembicSettings& settings,
+                                                    ServerSlots& servers) {
+  auto found = source_url(source, settings);
+  if (auto* error = std::get_if<std::string>(&found)) return *error;
+  const auto& [url_text, engine] = std::get<SourceUrl>(found);
   const auto fail = [&](const std::string& error) {
     return "component " + source.name + ": " + error;
   };
-  const auto engine = database_engine(*url_text);
-  if (const auto* error = std::get_if<std::string>(&engine)) return fail(*error);
-  const std::string table =
-      source.version_table.value_or(settings.version_table.value_or("alembic_version"));
+  const std::string table = version_table(source, settings);
   const auto schema =
       source.version_table_schema ? source.version_table_schema : settings.version_table_schema;
 
-  switch (std::get<DatabaseEngine>(engine)) {
+  switch (engine) {
     case DatabaseEngine::postgresql: {
-      auto url = postgres::parse_database_url(*url_text);
+      auto url = postgres::parse_database_url(url_text);
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       auto& parsed = std::get<postgres::DatabaseUrl>(url);
+      if (source.target_database) parsed = parsed.with_database(*source.target_database);
       std::string endpoint = postgres_endpoint(parsed);
       return network_reader<postgres::VersionTableReader>(
           io, source, std::move(parsed), table, schema, std::move(endpoint), "PostgreSQL", servers);
     }
     case DatabaseEngine::mysql: {
-      auto url = mysql::parse_mysql_url(*url_text);
+      auto url = mysql::parse_mysql_url(url_text);
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       auto& parsed = std::get<mysql::MysqlUrl>(url);
       std::string endpoint = mysql::endpoint_of(parsed);
@@ -129,7 +155,7 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
                                                        servers);
     }
     case DatabaseEngine::sqlite: {
-      auto url = sqlite::parse_sqlite_url(*url_text);
+      auto url = sqlite::parse_sqlite_url(url_text);
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       // A URL of the ini is relative to the ini's directory; one given directly (--database;
       // the daemon's configuration has made it absolute already) to the working directory.
@@ -172,6 +198,42 @@ struct CollectorFactory::SharedTrees {
     }
     return shared;
   }
+
+  /// By everything a session depends on (the URL, secret, stays in memory): the batch of the
+  /// schema targets of one database, so that a round of their checks is one statement.
+  std::map<std::string, std::weak_ptr<postgres::SchemaBatch>> schema_batches;
+
+  std::variant<ReaderChoice, std::string> schema_reader(asio::io_context& io,
+                                                        const ComponentSource& source,
+                                                        const alembic::AlembicSettings& settings) {
+    auto found = source_url(source, settings);
+    if (auto* error = std::get_if<std::string>(&found)) return *error;
+    const auto& url_text = std::get<SourceUrl>(found).text;
+    auto url = postgres::parse_database_url(url_text);
+    if (auto* error = std::get_if<std::string>(&url)) {
+      return "component " + source.name + ": " + *error;
+    }
+    auto& parsed = std::get<postgres::DatabaseUrl>(url);
+    const std::string table = version_table(source, settings);
+    std::erase_if(schema_batches, [](const auto& entry) { return entry.second.expired(); });
+    auto& slot =
+        schema_batches[url_text + '\n' + source.password_file.value_or("") + '\n' + table + '\n' +
+                       std::to_string(source.timeout.count()) + (source.keepalive ? "k" : "")];
+    auto batch = slot.lock();
+    std::string endpoint = postgres_endpoint(parsed);
+    if (!batch) {
+      batch = std::make_shared<postgres::SchemaBatch>(io, postgres::ReaderSettings{
+                                                              .url = std::move(parsed),
+                                                              .password_file = source.password_file,
+                                                              .version_table = table,
+                                                              .timeout = source.timeout,
+                                                              .keepalive = source.keepalive,
+                                                          });
+      slot = batch;
+    }
+    return ReaderChoice{std::make_unique<postgres::SchemaSlotReader>(batch, *source.target_schema),
+                        std::move(endpoint), "PostgreSQL"};
+  }
 };
 
 CollectorFactory::CollectorFactory(std::size_t max_connections)
@@ -196,7 +258,10 @@ std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
       .expected_heads = source.expected_heads,
   };
   if (!source.current_override) {
-    auto reader = make_reader(io, source, settings, *servers_);
+    // A schema target's reads join its batch's one statement; they do not take a server slot
+    // each (the batch is one session).
+    auto reader = source.target_schema ? trees_->schema_reader(io, source, settings)
+                                       : make_reader(io, source, settings, *servers_);
     if (auto* error = std::get_if<std::string>(&reader)) return *error;
     auto& choice = std::get<ReaderChoice>(reader);
     collector.reader = std::move(choice.reader);
@@ -204,6 +269,32 @@ std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
     collector.engine = std::move(choice.engine);
   }
   return std::make_unique<AlembicCollector>(io, std::move(collector), trees_->scanner(settings));
+}
+
+std::variant<std::unique_ptr<TargetLister>, std::string> CollectorFactory::make_lister(
+    asio::io_context& io, const ComponentSource& source, const DiscoverySpec& spec) {
+  auto scripts = script_settings(source);
+  if (auto* error = std::get_if<std::string>(&scripts)) return *error;
+  const auto& settings = std::get<alembic::AlembicSettings>(scripts);
+  auto found = source_url(source, settings);
+  if (auto* error = std::get_if<std::string>(&found)) return *error;
+  const auto& [url_text, engine] = std::get<SourceUrl>(found);
+  if (engine != DatabaseEngine::postgresql) {
+    return "component " + source.name + ": discovery needs a PostgreSQL database URL";
+  }
+  auto url = postgres::parse_database_url(url_text);
+  if (auto* error = std::get_if<std::string>(&url))
+    return "component " + source.name + ": " + *error;
+  return std::make_unique<postgres::PgTargetLister>(
+      io,
+      postgres::ReaderSettings{
+          .url = std::move(std::get<postgres::DatabaseUrl>(url)),
+          .password_file = source.password_file,
+          .version_table = version_table(source, settings),
+          .timeout = source.timeout,
+          .keepalive = source.keepalive,
+      },
+      spec);
 }
 
 void await_cancellations() {

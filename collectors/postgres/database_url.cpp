@@ -386,4 +386,10 @@ std::variant<DatabaseUrl, std::string> parse_database_url(std::string_view text)
   return DatabaseUrl(std::move(redacted), std::move(parameters));
 }
 
+DatabaseUrl DatabaseUrl::with_database(const std::string& name) const {
+  ConnectionParameters parameters = parameters_;
+  set_parameter(parameters, "dbname", name);
+  return DatabaseUrl(redacted_ + " (database " + name + ")", std::move(parameters));
+}
+
 }  // namespace alembic_exporter::postgres

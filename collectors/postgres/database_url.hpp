@@ -27,6 +27,9 @@ class DatabaseUrl {
   /// Connection parameters for libpq. Never log this: it holds the password.
   const ConnectionParameters& libpq_parameters() const { return parameters_; }
 
+  /// The same server and credentials, database `name` (a discovered target, issue 18).
+  DatabaseUrl with_database(const std::string& name) const;
+
  private:
   friend std::variant<DatabaseUrl, std::string> parse_database_url(std::string_view text);
   DatabaseUrl(std::string redacted, ConnectionParameters parameters)

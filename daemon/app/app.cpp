@@ -10,6 +10,7 @@
 #include "daemon/systemd/message_ids.hpp"
 #include "daemon/systemd/migration_entry.hpp"
 #include "daemon/systemd/notify_status_line.hpp"
+#include "daemon/systemd/target_entry.hpp"
 #include "daemon/systemd/transition_entry.hpp"
 #include "daemon/systemd/warnings_entry.hpp"
 
@@ -99,20 +100,18 @@ void App::run() {
 }
 
 void App::start_component(const config::ComponentConfig& component) {
-  auto made = collectors_.make(io_, core::to_component_source(component, config_.timeout));
+  auto source = core::to_component_source(component, config_.timeout);
+  if (component.discover) {
+    start_fleet(component, std::move(source));
+    return;
+  }
+  auto made = collectors_.make(io_, source);
   if (auto* error = std::get_if<std::string>(&made)) {
     // The configuration was valid when loaded; a collector can still fail (an ini edited
     // since): report the component as a script error rather than dropping it silently.
     logger_.log(systemd::LogLevel::error, component.name, *error);
-    ComponentStatus status;
-    status.component = component.name;
-    status.state = State::script_error;
-    status.reason = "script_error";
-    status.detail = *error;
-    status.expected_heads = static_cast<std::size_t>(component.expected_heads);
-    status.checked_at = std::chrono::system_clock::now();
     components_.push_back({component, nullptr, nullptr});
-    on_result(std::move(status));
+    on_result(core::unusable_status(component, *error));
     return;
   }
   auto runner = std::make_unique<core::ComponentRunner>(
@@ -125,19 +124,77 @@ void App::start_component(const config::ComponentConfig& component) {
   started.start();
 }
 
+void App::start_fleet(const config::ComponentConfig& component, ComponentSource source) {
+  auto lister = collectors_.make_lister(io_, source, core::discovery_spec(*component.discover));
+  if (auto* error = std::get_if<std::string>(&lister)) {
+    logger_.log(systemd::LogLevel::error, component.name, *error);
+    components_.push_back({component, nullptr, nullptr});
+    on_result(core::unusable_status(component, *error));
+    first_round_finished(component.name);
+    return;
+  }
+  const std::string name = component.name;
+  auto fleet = std::make_unique<DiscoveredFleet>(
+      io_, component, std::move(source), std::move(std::get<std::unique_ptr<TargetLister>>(lister)),
+      config_.shard,
+      DiscoveredFleet::Hooks{
+          .make_collector =
+              [this](const ComponentSource& target) { return collectors_.make(io_, target); },
+          .on_status = [this](ComponentStatus status) { on_result(std::move(status)); },
+          .on_listing = [this, name](const FleetChanges& changes,
+                                     std::size_t matched) { on_listing(name, changes, matched); },
+      });
+  DiscoveredFleet& started = *fleet;
+  components_.push_back({component, nullptr, nullptr, std::move(fleet)});
+  started.start();
+}
+
+void App::on_listing(const std::string& name, const FleetChanges& changes, std::size_t matched) {
+  const auto component = std::find_if(components_.begin(), components_.end(),
+                                      [&](const Component& c) { return c.config.name == name; });
+  if (component == components_.end()) return;
+  const bool first = !component->discovered.has_value();
+  component->discovered = matched;
+  if (matched <= component->config.discover->max_targets) forget(*component, name);
+  for (const auto& target : changes.removed) {
+    forget(*component, target_key(name, target.database, target.schema));
+    logger_.write(systemd::target_entry(name, target.database, target.schema, false));
+  }
+  if (first) {
+    logger_.log(systemd::LogLevel::info, name,
+                "discovered " + std::to_string(changes.added.size()) + " targets");
+  } else {
+    for (const auto& target : changes.added) {
+      logger_.write(systemd::target_entry(name, target.database, target.schema, true));
+    }
+  }
+  publish();
+  first_round_finished(name);
+}
+
+void App::forget(Component& component, const std::string& key) {
+  component.targets.erase(key);
+  history_.erase(key);
+}
+
 void App::on_result(ComponentStatus status) {
   const std::string name = status.component;
+  const std::string key = target_key(status);
   const auto component = std::find_if(components_.begin(), components_.end(),
                                       [&](const Component& c) { return c.config.name == name; });
   if (component == components_.end()) return;  // removed by a reload while it was checked
-  const auto previous = history_.find(name);
+  const auto previous = history_.find(key);
   core::HistoryStep step = core::record_check(
       previous == history_.end() ? nullptr : previous->second.get(), std::move(status),
       component->config.interval, component->config.ready_states);
-  history_[name] = step.snapshot;
-  component->latest = step.snapshot;
+  history_[key] = step.snapshot;
+  if (component->config.discover) {
+    component->targets[key] = step.snapshot;
+  } else {
+    component->latest = step.snapshot;
+  }
   if (step.migration) {
-    for (const auto& entry : systemd::migration_entries(name, *step.migration)) {
+    for (const auto& entry : systemd::migration_entries(key, *step.migration)) {
       logger_.write(entry);
     }
   }
@@ -147,7 +204,9 @@ void App::on_result(ComponentStatus status) {
   if (ready_ && step.transition) {
     notifier_.status_line(systemd::notify_status_line(*store_.load(), components_.size()));
   }
-  first_round_finished(name);
+  // A discovering component's first round is its first listing, done or failed (a status of
+  // the component itself).
+  if (!component->config.discover || key == name) first_round_finished(name);
 }
 
 void App::publish() {
@@ -156,6 +215,10 @@ void App::publish() {
   for (const auto& component : components_) {
     snapshot->configured.push_back(component.config.name);
     if (component.latest) snapshot->components.push_back(component.latest);
+    for (const auto& [key, target] : component.targets) snapshot->components.push_back(target);
+    if (component.discovered) {
+      snapshot->discovered_targets.emplace_back(component.config.name, *component.discovered);
+    }
   }
   snapshot->config_reload_successful = config_reload_successful_;
   snapshot->config_reload_success_time = config_reload_success_time_;
@@ -225,6 +288,8 @@ void App::apply(config::ValidatedConfig next) {
     next.web_config_file = config_.web_config_file;
   }
   const bool timeout_changed = next.timeout != config_.timeout;
+  // Another split of the fleet: every discovering component lists and picks its targets anew.
+  const bool shard_changed = next.shard != config_.shard;
   config_ = std::move(next);
   collectors_.set_max_connections(config_.max_connections);
   std::vector<Component> previous = std::move(components_);
@@ -232,7 +297,9 @@ void App::apply(config::ValidatedConfig next) {
   for (const auto& wanted : config_.components) {
     const auto old = std::find_if(previous.begin(), previous.end(),
                                   [&](const Component& c) { return c.config.name == wanted.name; });
-    if (old != previous.end() && old->runner && !timeout_changed && old->config == wanted) {
+    const bool running = old != previous.end() && (old->runner || old->fleet);
+    if (running && !timeout_changed && !(shard_changed && wanted.discover) &&
+        old->config == wanted) {
       components_.push_back(std::move(*old));  // unaffected: keeps its schedule and connection
     } else {
       start_component(wanted);

@@ -12,6 +12,7 @@
 
 #include "collectors/collector_factory.hpp"
 #include "config/validated_config.hpp"
+#include "daemon/app/discovered_fleet.hpp"
 #include "daemon/core/component_runner.hpp"
 #include "daemon/core/snapshot.hpp"
 #include "daemon/http/http_server.hpp"
@@ -44,9 +45,19 @@ class App {
     /// look up every component by name (at 1 000 components every second that was a third of
     /// the daemon's CPU time).
     std::shared_ptr<const core::ComponentSnapshot> latest{};
+    /// A discovering component's targets instead of `runner`.
+    std::unique_ptr<DiscoveredFleet> fleet{};
+    /// Its targets' `history_` entries by target key, and the component's own status (keyed by
+    /// its name) while discovery fails.
+    std::map<std::string, std::shared_ptr<const core::ComponentSnapshot>> targets{};
+    /// Targets the last listing within the limit (or the last one beyond it) found.
+    std::optional<std::size_t> discovered{};
   };
 
   void start_component(const config::ComponentConfig& component);
+  void start_fleet(const config::ComponentConfig& component, ComponentSource source);
+  void on_listing(const std::string& name, const FleetChanges& changes, std::size_t matched);
+  void forget(Component& component, const std::string& key);
   void on_result(ComponentStatus status);
   void publish();
   void on_signal(const std::error_code& error, int signal_number);

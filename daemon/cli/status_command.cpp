@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collectors/enum_table.hpp"
+#include "daemon/cli/discovered_targets.hpp"
 #include "daemon/cli/status_targets.hpp"
 #include "daemon/core/exit_codes.hpp"
 #include "daemon/render/status_json.hpp"
@@ -65,16 +66,21 @@ int run_status_command(std::span<const std::string_view> arguments, std::ostream
     err << "alembic_exporter status: " << error->message << '\n';
     return core::to_int(error->code);
   }
-  const auto& targets = std::get<std::vector<StatusTarget>>(selected);
-
   asio::io_context io;
+  auto expanded = expand_discovered(io, std::get<std::vector<StatusTarget>>(std::move(selected)));
+  if (auto* error = std::get_if<std::string>(&expanded)) {
+    err << "alembic_exporter status: " << *error << '\n';
+    return core::to_int(core::ExitCode::unreachable);
+  }
+  const auto& targets = std::get<std::vector<StatusTarget>>(expanded);
   auto made = make_collectors(io, targets);
   if (auto* error = std::get_if<std::string>(&made)) {
     err << "alembic_exporter status: " << *error << '\n';
     return core::to_int(core::ExitCode::config);
   }
   auto& collectors = std::get<std::vector<std::unique_ptr<Collector>>>(made);
-  const std::vector<ComponentStatus> statuses = check_all(io, collectors);
+  std::vector<ComponentStatus> statuses = check_all(io, collectors);
+  for (std::size_t i = 0; i < statuses.size(); ++i) label_target(statuses[i], targets[i].source);
 
   if (output == "json") {
     out << render::render_status_json(statuses);

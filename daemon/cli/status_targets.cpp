@@ -165,7 +165,7 @@ std::variant<std::vector<StatusTarget>, TargetError> configured_targets(
     advice.upgrade_command = entry.upgrade_command;
     advice.merge_command = entry.merge_command;
     advice.settings_file = config_file;
-    targets.push_back({std::move(entry.source), std::move(advice)});
+    targets.push_back({std::move(entry.source), std::move(advice), std::move(entry.discover)});
   }
   if (targets.empty()) {
     return TargetError{core::ExitCode::usage,

@@ -9,6 +9,7 @@
 
 #include "collectors/collector.hpp"
 #include "collectors/component_source.hpp"
+#include "collectors/target_lister.hpp"
 #include "daemon/cli/option_parser.hpp"
 #include "daemon/core/exit_codes.hpp"
 #include "daemon/render/status_text.hpp"
@@ -19,6 +20,8 @@ namespace alembic_exporter::cli {
 struct StatusTarget {
   ComponentSource source;
   render::StatusAdvice advice;
+  /// A discovering component of `--config`: expand_discovered replaces it by its targets.
+  std::optional<DiscoverySpec> discover{};
 };
 
 struct TargetError {

@@ -10,6 +10,7 @@
 
 #include "collectors/collector_factory.hpp"
 #include "config/duration.hpp"
+#include "daemon/cli/discovered_targets.hpp"
 #include "daemon/cli/status_targets.hpp"
 #include "daemon/cli/wait_progress.hpp"
 #include "daemon/core/component_runner.hpp"
@@ -69,6 +70,7 @@ class Wait {
  private:
   void on_result(std::size_t index, ComponentStatus status) {
     if (finished_) return;
+    label_target(status, targets_[index].source);
     const ComponentStatus* before = latest_[index] ? &*latest_[index] : nullptr;
     if (worth_reporting(before, status)) {
       clear_progress();
@@ -199,9 +201,13 @@ int run_wait_command(std::span<const std::string_view> arguments, std::ostream& 
     err << "alembic_exporter wait: " << error->message << '\n';
     return to_int(error->code);
   }
-  auto& targets = std::get<std::vector<StatusTarget>>(selected);
-
   asio::io_context io;
+  auto expanded = expand_discovered(io, std::get<std::vector<StatusTarget>>(std::move(selected)));
+  if (auto* error = std::get_if<std::string>(&expanded)) {
+    err << "alembic_exporter wait: " << *error << '\n';
+    return core::to_int(core::ExitCode::unreachable);
+  }
+  auto& targets = std::get<std::vector<StatusTarget>>(expanded);
   auto made = make_collectors(io, targets);
   if (auto* error = std::get_if<std::string>(&made)) {
     err << "alembic_exporter wait: " << *error << '\n';

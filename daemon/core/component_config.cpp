@@ -27,6 +27,29 @@ ComponentSource to_component_source(const config::ComponentConfig& component,
   return source;
 }
 
+ComponentStatus unusable_status(const config::ComponentConfig& component,
+                                const std::string& error) {
+  ComponentStatus status;
+  status.component = component.name;
+  status.state = State::script_error;
+  status.reason = "script_error";
+  status.detail = error;
+  status.expected_heads = static_cast<std::size_t>(component.expected_heads);
+  status.checked_at = std::chrono::system_clock::now();
+  return status;
+}
+
+DiscoverySpec discovery_spec(const config::DiscoverConfig& discover) {
+  return DiscoverySpec{
+      .kind = discover.kind == config::DiscoverConfig::Kind::databases
+                  ? DiscoverySpec::Kind::databases
+                  : DiscoverySpec::Kind::schemas,
+      .pattern = discover.pattern,
+      .exclude = discover.exclude,
+      .max_targets = discover.max_targets,
+  };
+}
+
 std::variant<std::vector<ConfiguredComponent>, std::string> load_component_configs(
     const std::string& config_file) {
   auto loaded = config::load_config(config_file, config::process_environment());
@@ -40,8 +63,10 @@ std::variant<std::vector<ConfiguredComponent>, std::string> load_component_confi
   const auto& validated = std::get<config::ValidatedConfig>(loaded);
   std::vector<ConfiguredComponent> components;
   for (const auto& component : validated.components) {
-    components.push_back({to_component_source(component, validated.timeout),
-                          component.upgrade_command, component.merge_command});
+    components.push_back(
+        {to_component_source(component, validated.timeout),
+         component.discover ? std::optional(discovery_spec(*component.discover)) : std::nullopt,
+         component.upgrade_command, component.merge_command});
   }
   return components;
 }

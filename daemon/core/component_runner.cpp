@@ -16,7 +16,21 @@ ComponentRunner::~ComponentRunner() {
   collector_->cancel();
 }
 
-void ComponentRunner::start() { run_check(); }
+void ComponentRunner::start(std::chrono::milliseconds first_delay) {
+  if (first_delay.count() > 0) {
+    schedule(first_delay);
+  } else {
+    run_check();
+  }
+}
+
+void ComponentRunner::schedule(std::chrono::milliseconds delay) {
+  timer_.expires_after(delay);
+  timer_.async_wait(
+      [this, alive = std::weak_ptr<const bool>(alive_)](const std::error_code& error) {
+        if (!error && !alive.expired()) run_check();
+      });
+}
 
 std::chrono::milliseconds ComponentRunner::next_delay() {
   std::uniform_real_distribution<double> jitter(0.9, 1.1);
@@ -28,10 +42,7 @@ void ComponentRunner::run_check() {
   collector_->check([this, alive = std::weak_ptr<const bool>(alive_)](ComponentStatus status) {
     if (alive.expired()) return;
     on_result_(std::move(status));
-    timer_.expires_after(next_delay());
-    timer_.async_wait([this, alive](const std::error_code& error) {
-      if (!error && !alive.expired()) run_check();
-    });
+    schedule(next_delay());
   });
 }
 

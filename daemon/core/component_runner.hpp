@@ -25,10 +25,12 @@ class ComponentRunner {
   ComponentRunner(const ComponentRunner&) = delete;
   ComponentRunner& operator=(const ComponentRunner&) = delete;
 
-  void start();
+  /// The first check after `first_delay` (0: now).
+  void start(std::chrono::milliseconds first_delay = std::chrono::milliseconds(0));
 
  private:
   void run_check();
+  void schedule(std::chrono::milliseconds delay);
   std::chrono::milliseconds next_delay();
 
   asio::steady_timer timer_;

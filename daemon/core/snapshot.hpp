@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "collectors/component_status.hpp"
@@ -35,6 +36,9 @@ struct Snapshot {
   std::vector<std::shared_ptr<const ComponentSnapshot>> components;
   /// Every configured component, in configuration order, checked or not yet.
   std::vector<std::string> configured;
+  /// Per discovering component (configuration order) that has listed: how many targets its last
+  /// listing found on the server, before sharding.
+  std::vector<std::pair<std::string, std::size_t>> discovered_targets;
   bool config_reload_successful = true;
   std::chrono::system_clock::time_point config_reload_success_time;
   /// This replica's part of the fleet.

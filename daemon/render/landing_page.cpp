@@ -10,7 +10,7 @@ namespace {
 std::string component_row(const core::ComponentSnapshot& component) {
   const ComponentStatus& status = component.status;
   const std::string pending = status.pending ? std::to_string(*status.pending) : "–";
-  return "<tr><td>" + html_escape(status.component) + "</td><td class=\"" +
+  return "<tr><td>" + html_escape(target_key(status)) + "</td><td class=\"" +
          std::string(to_string(status.state)) + "\">" + std::string(to_string(status.state)) +
          "</td><td>" + pending + "</td><td>" + html_escape(status.detail) + "</td><td>" +
          core::format_rfc3339(status.checked_at) + "</td></tr>\n";

@@ -33,6 +33,17 @@ ClientMetric sample(std::vector<ClientMetric::Label> labels, double value, Metri
   return metric;
 }
 
+/// `component`, and for a discovered target `database` (and `schema`), then `extra`.
+std::vector<ClientMetric::Label> target_labels(const ComponentStatus& status,
+                                               std::vector<ClientMetric::Label> extra = {}) {
+  std::vector<ClientMetric::Label> labels{{"component", status.component}};
+  if (!status.target_database.empty()) labels.push_back({"database", status.target_database});
+  if (!status.target_schema.empty()) labels.push_back({"schema", status.target_schema});
+  labels.insert(labels.end(), std::make_move_iterator(extra.begin()),
+                std::make_move_iterator(extra.end()));
+  return labels;
+}
+
 /// A per-component gauge: `value` returns nothing where the component has no value.
 MetricFamily component_gauge(
     const core::Snapshot& snapshot, const std::string& name, const std::string& help,
@@ -40,8 +51,7 @@ MetricFamily component_gauge(
   MetricFamily family{name, help + age_hint, MetricType::Gauge, {}};
   for (const auto& component : snapshot.components) {
     if (const auto number = value(*component)) {
-      family.metric.push_back(
-          sample({{"component", component->status.component}}, *number, MetricType::Gauge));
+      family.metric.push_back(sample(target_labels(component->status), *number, MetricType::Gauge));
     }
   }
   return family;
@@ -55,9 +65,9 @@ MetricFamily status_family(const core::Snapshot& snapshot) {
       {}};
   for (const auto& component : snapshot.components) {
     for (const State state : all_states) {
-      family.metric.push_back(sample(
-          {{"component", component->status.component}, {"state", std::string(to_string(state))}},
-          component->status.state == state ? 1 : 0, MetricType::Gauge));
+      family.metric.push_back(
+          sample(target_labels(component->status, {{"state", std::string(to_string(state))}}),
+                 component->status.state == state ? 1 : 0, MetricType::Gauge));
     }
   }
   return family;
@@ -77,7 +87,7 @@ MetricFamily script_warnings_family(const core::Snapshot& snapshot) {
       const auto count = std::count_if(warnings.begin(), warnings.end(),
                                        [kind](const ScriptProblem& w) { return w.kind == kind; });
       family.metric.push_back(
-          sample({{"component", component->status.component}, {"kind", std::string(kind)}},
+          sample(target_labels(component->status, {{"kind", std::string(kind)}}),
                  static_cast<double>(count), MetricType::Gauge));
     }
   }
@@ -100,10 +110,10 @@ MetricFamily revision_info_family(const core::Snapshot& snapshot) {
     const auto& heads = status.heads.empty() ? none : status.heads;
     for (const auto& database_revision : current) {
       for (const auto& head : heads) {
-        family.metric.push_back(sample({{"component", status.component},
-                                        {"current", database_revision.revision},
-                                        {"head", head.revision}},
-                                       1, MetricType::Gauge));
+        family.metric.push_back(
+            sample(target_labels(
+                       status, {{"current", database_revision.revision}, {"head", head.revision}}),
+                   1, MetricType::Gauge));
       }
     }
   }
@@ -119,9 +129,8 @@ MetricFamily check_errors_family(const core::Snapshot& snapshot) {
     auto counts = component->check_errors;
     for (const auto reason : check_error_reasons) counts.try_emplace(std::string(reason), 0);
     for (const auto& [reason, count] : counts) {
-      family.metric.push_back(
-          sample({{"component", component->status.component}, {"reason", reason}},
-                 static_cast<double>(count), MetricType::Counter));
+      family.metric.push_back(sample(target_labels(component->status, {{"reason", reason}}),
+                                     static_cast<double>(count), MetricType::Counter));
     }
   }
   return family;
@@ -133,7 +142,7 @@ MetricFamily state_changes_family(const core::Snapshot& snapshot) {
                       MetricType::Counter,
                       {}};
   for (const auto& component : snapshot.components) {
-    family.metric.push_back(sample({{"component", component->status.component}},
+    family.metric.push_back(sample(target_labels(component->status),
                                    static_cast<double>(component->state_changes),
                                    MetricType::Counter));
   }
@@ -146,6 +155,20 @@ MetricFamily exporter_gauge(const std::string& name, const std::string& help,
 }
 
 std::optional<double> count(std::size_t n) { return static_cast<double>(n); }
+
+MetricFamily discovered_targets_family(const core::Snapshot& snapshot) {
+  MetricFamily family{"alembic_discovered_targets",
+                      "Targets the last listing of a discovering component found on its server, "
+                      "before sharding; above its max_targets the component reports "
+                      "too_many_targets.",
+                      MetricType::Gauge,
+                      {}};
+  for (const auto& [component, found] : snapshot.discovered_targets) {
+    family.metric.push_back(
+        sample({{"component", component}}, static_cast<double>(found), MetricType::Gauge));
+  }
+  return family;
+}
 
 }  // namespace
 
@@ -221,6 +244,10 @@ std::vector<MetricFamily> metric_families(const core::Snapshot& snapshot) {
       }));
   families.push_back(check_errors_family(snapshot));
   families.push_back(state_changes_family(snapshot));
+  // Only with a discovering component: a daemon of configured components exports what it did.
+  if (!snapshot.discovered_targets.empty()) {
+    families.push_back(discovered_targets_family(snapshot));
+  }
   families.push_back(exporter_gauge(
       "alembic_exporter_build_info", "Always 1; the exporter's version and build revision.",
       {{"revision", core::build::revision}, {"version", core::build::version}}, 1));

@@ -41,6 +41,9 @@ void write_problem(JsonWriter& json, const ScriptProblem& problem) {
 
 void write_component(JsonWriter& json, const ComponentStatus& status) {
   json.begin_object().key("name").value(status.component);
+  // Only for discovered targets, so a configured component's object is as it always was.
+  if (!status.target_database.empty()) json.key("database").value(status.target_database);
+  if (!status.target_schema.empty()) json.key("schema").value(status.target_schema);
   json.key("state").value(to_string(status.state));
   json.key("reason");
   write_optional_text(json, status.reason);

@@ -121,7 +121,7 @@ std::string render_status_text(const ComponentStatus& status, const StatusAdvice
   const Headline head = value_of(headlines, status.state);
   std::string text;
   if (options.glyphs) text.append(head.glyph).append(" ");
-  text.append(head.text).append("\nComponent: ").append(status.component).append("\n");
+  text.append(head.text).append("\nComponent: ").append(target_key(status)).append("\n");
   if (status.state == State::unreachable || status.state == State::script_error) {
     text += "Details: " + status.detail + '\n';
   } else {

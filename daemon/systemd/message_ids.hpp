@@ -24,6 +24,13 @@ inline constexpr std::string_view migration_ended = "da845d2ee09a4f288c57ab16bcc
 /// The set of a component's script warnings (values only known at import time) changed.
 inline constexpr std::string_view script_warnings_changed = "2758281980fa47818616c11faae0ceab";
 
+/// A discovering component's listing found a new target (issue 18); its series appear with its
+/// first check.
+inline constexpr std::string_view target_appeared = "9d15d50e6ab5435498f2a70f9160928e";
+/// A discovered target is no longer listed (dropped, renamed, excluded, or now another shard's):
+/// its series are gone.
+inline constexpr std::string_view target_disappeared = "35b81b7cb6414817a9c5575faf876605";
+
 /// SIGHUP: the new configuration is valid and in use.
 inline constexpr std::string_view config_reloaded = "76edd08467914bea8fb161e4d44af99b";
 /// SIGHUP: the new configuration is invalid; the old one stays in use.

@@ -55,7 +55,7 @@ LogEntry transition_entry(const core::Transition& transition) {
   const std::string state(to_string(status.state));
   LogEntry entry;
   entry.level = value_of(state_events, status.state).level;
-  entry.component = status.component;
+  entry.component = target_key(status);
   entry.message_id = value_of(state_events, status.state).message_id;
   entry.message = (transition.previous ? std::string(to_string(*transition.previous)) + " → "
                                        : std::string("first check: ")) +
@@ -64,6 +64,11 @@ LogEntry transition_entry(const core::Transition& transition) {
     entry.message += " (" + why + ")";
   }
   entry.fields = {{"ALEMBIC_COMPONENT", status.component}, {"ALEMBIC_STATE", state}};
+  if (!status.target_database.empty()) {
+    entry.fields.emplace_back("ALEMBIC_DATABASE", status.target_database);
+  }
+  if (!status.target_schema.empty())
+    entry.fields.emplace_back("ALEMBIC_SCHEMA", status.target_schema);
   if (transition.previous) {
     entry.fields.emplace_back("ALEMBIC_PREVIOUS_STATE", to_string(*transition.previous));
   }

@@ -20,16 +20,11 @@ enter_private_mount_namespace()
 
 from harness.components import build_projects, write_daemon_config  # noqa: E402
 from harness.daemon import ExporterDaemon  # noqa: E402
+from harness.message_ids import message_id, read_source  # noqa: E402
 from harness.pg_cluster import PostgresCluster  # noqa: E402
 
-SOURCE_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 PASSWORD = "n0t-a-real-pw"
 STREAM_IDENTIFIER = "alembic-exporter-stderr"
-
-
-def read_source(*path):
-    with open(os.path.join(SOURCE_ROOT, *path)) as handle:
-        return handle.read()
 
 
 def state_message_ids():
@@ -40,15 +35,6 @@ def state_message_ids():
                              read_source("systemd", "alembic-exporter.catalog"), re.MULTILINE))
     assert ids and set(ids.values()) <= catalog, (ids, catalog)
     return ids
-
-
-def message_id(name):
-    """An id of daemon/systemd/message_ids.hpp by its name, checked to have a catalog entry."""
-    found = re.search(rf'\b{name} = "([0-9a-f]{{32}})"',
-                      read_source("daemon", "systemd", "message_ids.hpp"))
-    assert found and f"-- {found.group(1)}\n" in read_source("systemd",
-                                                            "alembic-exporter.catalog"), name
-    return found.group(1)
 
 
 def line_of(text, needle):

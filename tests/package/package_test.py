@@ -130,6 +130,7 @@ class PackageTest(unittest.TestCase):
                           "/usr/share/doc/alembic-exporter/examples/mysql.yaml",
                           "/usr/share/doc/alembic-exporter/examples/postgresql.yaml",
                           "/usr/share/doc/alembic-exporter/examples/sqlite.yaml",
+                          "/usr/share/doc/alembic-exporter/examples/tenants.yaml",
                           "/usr/share/lintian/overrides/alembic-exporter"})
         conffiles = run("dpkg-deb", "--info", str(self.deb), "conffiles").stdout.split()
         self.assertEqual(conffiles, [CONFFILE])

@@ -46,7 +46,8 @@ class CatalogIdsTest(unittest.TestCase):
         self.assertEqual(len(state_labels()), 7)
         expected = {"state_" + label for label in state_labels()}
         expected |= {"config_reloaded", "config_rejected", "started", "stopping",
-                     "migration_started", "migration_ended", "script_warnings_changed"}
+                     "migration_started", "migration_ended", "script_warnings_changed",
+                     "target_appeared", "target_disappeared"}
         self.assertEqual(set(header_ids()), expected)
 
 

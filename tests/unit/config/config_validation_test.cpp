@@ -106,6 +106,25 @@ TEST_CASE("each bad fixture reports exactly its problems") {
         "behind, diverged, no_revision, unknown_revision, unreachable, script_error)"}},
       {"bad-not-a-mapping.yaml",
        {"2:1: the configuration must be a mapping of settings, not a list"}},
+      {"bad-discover-both-kinds.yaml",
+       {"8:7: 'discover' sets both 'databases' and 'schemas' (expected one of them)"}},
+      {"bad-discover-no-pattern.yaml",
+       {"8:7: unknown key 'databse' (did you mean 'databases'?)",
+        "8:7: 'discover' needs 'databases' or 'schemas' (an SQL LIKE pattern)"}},
+      {"bad-discover-values.yaml",
+       {"9:16: 'exclude' must be a list of strings, not a string",
+        "10:16: invalid duration '5 minutes' for 'refresh' (expected e.g. 500ms, 30s, 5m, 1h or "
+        "1m30s)",
+        "11:20: 'max_targets' must be from 1 to 100000, not 0"}},
+      {"bad-discover-empty-pattern.yaml",
+       {"8:16: 'schemas' must not be empty (expected an SQL LIKE pattern such as 'tenant_%')",
+        "9:33: an 'exclude' pattern must not be empty"}},
+      {"bad-discover-mysql.yaml",
+       {"8:7: 'discover' works only with a PostgreSQL database.url (expected postgresql://...)"}},
+      {"bad-discover-not-a-mapping.yaml", {"7:15: 'discover' must be a mapping, not a string"}},
+      {"bad-discover-schema-and-table-schema.yaml",
+       {"7:27: 'version_table_schema' does not apply with 'discover: schemas' (each discovered "
+        "schema holds its own version table)"}},
       {"bad-shard-index.yaml",
        {"2:16: shard index 2 is not one of the 2 shards (expected 0 to 1)"}},
       {"bad-shard-count.yaml", {"4:10: shard count must be at least 1, not 0"}},
@@ -243,6 +262,28 @@ TEST_CASE("defaults are filled in") {
   CHECK_FALSE(component.database.password_file.has_value());
 }
 
+TEST_CASE("discovered components: patterns, limits, and keepalive off unless set") {
+  const auto environment = testing::backend_ai_host();
+  const auto config = valid(load_config(fixture("good-discover.yaml"), environment));
+  REQUIRE(config.components.size() == 2);
+  const auto& databases = config.components[0];
+  REQUIRE(databases.discover.has_value());
+  CHECK(databases.discover->kind == DiscoverConfig::Kind::databases);
+  CHECK(databases.discover->pattern == "tenant\\_%");
+  CHECK(databases.discover->exclude == std::vector<std::string>{"tenant_test%", "tenant_demo"});
+  CHECK(databases.discover->refresh == 30s);
+  CHECK(databases.discover->max_targets == 2000);
+  CHECK_FALSE(databases.keepalive);
+  const auto& schemas = config.components[1];
+  REQUIRE(schemas.discover.has_value());
+  CHECK(schemas.discover->kind == DiscoverConfig::Kind::schemas);
+  CHECK(schemas.discover->pattern == "tenant_%");
+  CHECK(schemas.discover->exclude.empty());
+  CHECK(schemas.discover->refresh == 5min);
+  CHECK(schemas.discover->max_targets == 1000);
+  CHECK(schemas.keepalive);
+}
+
 TEST_CASE("the shard and the per-server connection cap") {
   const auto config = valid(parse_config(
       "shard: {index: 2, count: 3}\nmax_connections: 12\ncomponents:\n  - name: manager\n"
@@ -303,6 +344,12 @@ TEST_CASE("the example configurations are valid") {
   CHECK(valid(load_config(examples + "/sqlite.yaml", with_credentials))
             .components.at(1)
             .database.url->full == "sqlite:////var/lib/worker/worker.db");
+  const auto tenants = valid(load_config(
+      examples + "/tenants.yaml",
+      testing::fake_environment({{"CREDENTIALS_DIRECTORY", "/run/credentials/x"}},
+                                {"/run/credentials/x/tenants-db"}, {"/srv/app/migrations"})));
+  REQUIRE(tenants.components.at(0).discover.has_value());
+  CHECK(tenants.components.at(0).discover->pattern == "tenant\\_%");
 
   const auto config = valid(load_config(examples + "/backend.ai.yaml", testing::backend_ai_host()));
   REQUIRE(config.components.size() == 3);

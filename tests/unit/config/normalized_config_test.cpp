@@ -84,6 +84,28 @@ TEST_CASE("the normalized configuration validates to the same configuration") {
   CHECK(second == first);
 }
 
+TEST_CASE("check-config shows discovery with its defaults, and keepalive off") {
+  const auto environment = testing::backend_ai_host();
+  const auto config = valid(parse_config(R"(components:
+  - name: tenants
+    script_location: /srv/app/migrations
+    database:
+      url: postgresql://exporter@localhost/postgres
+    discover:
+      schemas: tenant_%
+)",
+                                         "e.yaml", environment));
+  const std::string text = render_normalized(config);
+  CHECK(text.find("    keepalive: false\n") != std::string::npos);
+  CHECK(text.find(R"(    discover:
+      schemas: tenant_%
+      exclude: []
+      refresh: 5m
+      max_targets: 1000
+)") != std::string::npos);
+  CHECK(valid(parse_config(text, "f.yaml", environment)).components == config.components);
+}
+
 TEST_CASE("values that look like YAML syntax survive the round trip") {
   const auto environment = testing::fake_environment({}, {"/opt/a: b/#x.ini"}, {});
   const auto config =

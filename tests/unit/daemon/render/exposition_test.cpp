@@ -65,8 +65,20 @@ core::Snapshot fixture_snapshot() {
   auto appproxy = std::make_shared<core::ComponentSnapshot>(*component(unreachable));
   appproxy->check_errors["connection_refused"] = 7;
 
+  ComponentStatus tenant;
+  tenant.component = "tenants";
+  tenant.target_database = "tenant_001";
+  tenant.state = State::behind;
+  tenant.database_read = true;
+  tenant.pending = 1;
+  tenant.current = {{"c3", ""}};
+  tenant.heads = {{"d4", ""}};
+  tenant.script_revisions = 9;
+  auto tenants = component(tenant);
+
   core::Snapshot snapshot;
-  snapshot.components = {manager, accountmgr, appproxy};
+  snapshot.components = {manager, accountmgr, appproxy, tenants};
+  snapshot.discovered_targets = {{"tenants", 1}};
   snapshot.config_reload_successful = true;
   snapshot.config_reload_success_time = system_clock::time_point(milliseconds(1763999990000));
   return snapshot;
@@ -132,6 +144,17 @@ TEST_CASE("all seven states are present for every component, one of them set") {
     CHECK(series == 7);
     CHECK(set == 1);
   }
+}
+
+TEST_CASE("a discovered target's series carry its database; configured components do not") {
+  const std::string text = exposition_text(fixture_snapshot());
+  CHECK(text.find(
+            "alembic_status{component=\"tenants\",database=\"tenant_001\",state=\"behind\"} 1") !=
+        std::string::npos);
+  CHECK(text.find("alembic_pending_migrations{component=\"tenants\",database=\"tenant_001\"} 1") !=
+        std::string::npos);
+  CHECK(text.find("alembic_discovered_targets{component=\"tenants\"} 1") != std::string::npos);
+  CHECK(text.find("component=\"manager\",database") == std::string::npos);
 }
 
 TEST_CASE("the replica's shard: its index as a label, the shard count as the value") {

@@ -67,3 +67,39 @@ TEST_CASE("an unknown component is 404") {
 
 }  // namespace
 }  // namespace alembic_exporter::render
+
+namespace alembic_exporter::render {
+namespace {
+
+std::shared_ptr<const ComponentSnapshot> target(const std::string& database, State state) {
+  auto component =
+      std::make_shared<ComponentSnapshot>(*checked("tenants", state, {State::up_to_date}));
+  component->status.target_database = database;
+  return component;
+}
+
+TEST_CASE("a discovering component is ready when every one of its targets is") {
+  Snapshot value;
+  value.configured = {"tenants"};
+  value.discovered_targets = {{"tenants", 2}};
+  value.components = {target("tenant_a", State::up_to_date), target("tenant_b", State::behind)};
+  const auto answer = readiness(value, {"tenants"});
+  CHECK(answer.status == 503);
+  CHECK(answer.body == R"({"ready":false,"components":[{"name":"tenants","database":"tenant_a",)"
+                       R"("state":"up_to_date","pending":null,"ready":true},{"name":"tenants",)"
+                       R"("database":"tenant_b","state":"behind","pending":null,"ready":false}]})"
+                       "\n");
+  value.components.pop_back();
+  CHECK(readiness(value, {"tenants"}).status == 200);
+}
+
+TEST_CASE("a discovering component that listed no target is ready; one not yet listed is not") {
+  Snapshot value;
+  value.configured = {"tenants"};
+  CHECK(readiness(value, {"tenants"}).status == 503);
+  value.discovered_targets = {{"tenants", 0}};
+  CHECK(readiness(value, {"tenants"}).status == 200);
+}
+
+}  // namespace
+}  // namespace alembic_exporter::render
