@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -106,7 +108,14 @@ class ModuleNamespace {
   void mark_changed_in_place(const Token& name, std::string_view block);
   void bind_walrus_targets(std::span<const Token> tokens, std::string_view block);
 
-  std::unordered_map<std::string, Binding> names_;
+  /// Looked up by string_view without building a std::string (C++20 heterogeneous lookup).
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+  std::unordered_map<std::string, Binding, NameHash, std::equal_to<>> names_;
   int star_import_line_ = 0;
 };
 
