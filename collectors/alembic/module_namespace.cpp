@@ -411,6 +411,8 @@ StaticValue ModuleNamespace::evaluate(std::span<const Token> expression) const {
   return Evaluator(expression, *this).read();
 }
 
+std::string ModuleNamespace::Binding::value_text() const { return describe_token(value_start); }
+
 const ModuleNamespace::Binding* ModuleNamespace::find(std::string_view name) const {
   const auto it = names_.find(name);
   return it == names_.end() ? nullptr : &it->second;
@@ -430,11 +432,8 @@ void ModuleNamespace::bind(const Token& target, StaticValue value, const Token& 
   // Filled in place: building a Binding and moving it in costs a cold scan several percent.
   Binding& binding = names_.try_emplace(std::string(target.text)).first->second;
   binding.value = std::move(value);
-  binding.target_line = target.line;
-  binding.target_column = target.column();
-  binding.value_line = value_start.line;
-  binding.value_column = value_start.column();
-  binding.value_text = describe_token(value_start);
+  binding.target = target;
+  binding.value_start = value_start;
 }
 
 void ModuleNamespace::bind_unknown(const Token& name, Why why, std::string_view keyword,

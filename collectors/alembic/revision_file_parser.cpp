@@ -218,7 +218,7 @@ class RevisionFileReader {
     const Binding* down = names_.find("down_revision");
     if (down == nullptr) {
       // Script.__init__ reads module.down_revision unconditionally: AttributeError.
-      return RevisionParseError{revision->target_line, revision->target_column,
+      return RevisionParseError{revision->target_line(), revision->target_column(),
                                 "revision '" + id +
                                     "' has no module-level down_revision (write `down_revision "
                                     "= None` for a base revision)"};
@@ -228,10 +228,10 @@ class RevisionFileReader {
     const Binding* labels = names_.find("branch_labels");
     const Binding* depends = names_.find("depends_on");
     Revision result;
-    result.lines = {.revision = revision->target_line,
-                    .down_revision = down->target_line,
-                    .depends_on = depends == nullptr ? 0 : depends->target_line,
-                    .branch_labels = labels == nullptr ? 0 : labels->target_line};
+    result.lines = {.revision = revision->target_line(),
+                    .down_revision = down->target_line(),
+                    .depends_on = depends == nullptr ? 0 : depends->target_line(),
+                    .branch_labels = labels == nullptr ? 0 : labels->target_line()};
     result.id = id;
     result.down_revisions = unique(down->value.strings);
     if (labels != nullptr) {
@@ -252,7 +252,7 @@ class RevisionFileReader {
           // ...yet Revision._is_real_base asks `dependencies is None`: "" is not, so a base
           // revision with it is no real base and RevisionMap raises DependencyCycleDetected.
           return RevisionParseError{
-              depends->value_line, depends->value_column,
+              depends->value_line(), depends->value_column(),
               "depends_on: an empty string on a base revision makes alembic fail "
               "(DependencyCycleDetected); write `depends_on = None`"};
         }
@@ -292,8 +292,8 @@ class RevisionFileReader {
     if (value.shape == StaticValue::Shape::unknown) {
       return {value.line, value.column, prefix + " (" + explain(value) + ")"};
     }
-    return {binding.value_line, binding.value_column,
-            prefix + " (found " + binding.value_text + ")"};
+    return {binding.value_line(), binding.value_column(),
+            prefix + " (found " + binding.value_text() + ")"};
   }
 
   static std::optional<RevisionParseError> check_revision(const Binding& binding) {
@@ -303,7 +303,7 @@ class RevisionFileReader {
     }
     const std::string& id = value.strings.front();
     if (id.empty()) {
-      return RevisionParseError{binding.value_line, binding.value_column,
+      return RevisionParseError{binding.value_line(), binding.value_column(),
                                 "revision: expected a non-empty string"};
     }
     // alembic's Revision.verify_rev_id rejects these characters (revision.py).
@@ -315,7 +315,7 @@ class RevisionFileReader {
     }
     if (illegal.empty()) return std::nullopt;
     return RevisionParseError{
-        binding.value_line, binding.value_column,
+        binding.value_line(), binding.value_column(),
         "revision: character(s) '" + illegal + "' not allowed in revision identifier '" + id + "'"};
   }
 
@@ -327,7 +327,7 @@ class RevisionFileReader {
     // alembic >= 1.9 applies to_tuple first, so "" names a revision "" that does not exist
     // (1.8.1 took a lone "" for None: see docs/).
     if (std::find(value.strings.begin(), value.strings.end(), "") != value.strings.end()) {
-      return RevisionParseError{binding.value_line, binding.value_column,
+      return RevisionParseError{binding.value_line(), binding.value_column(),
                                 "down_revision: expected a non-empty string"};
     }
     return std::nullopt;
