@@ -26,7 +26,8 @@ import urllib.request
 from harness import daemon as daemon_harness
 from harness.alembic_project import AlembicProject
 from harness.daemon import ExporterDaemon
-from harness.pg_cluster import PostgresCluster, free_port
+from harness.pg_cluster import PostgresCluster
+from harness.throwaway_server import free_port
 
 import long_lived_tree
 from bench_report import installed_exporter, load_average, machine, write_report

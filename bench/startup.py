@@ -30,7 +30,8 @@ import urllib.request
 
 from harness import daemon as daemon_harness
 from harness.daemon import ExporterDaemon
-from harness.pg_cluster import PostgresCluster, free_port
+from harness.pg_cluster import PostgresCluster
+from harness.throwaway_server import free_port
 
 import footprint_components
 from bench_report import installed_exporter, load_average, machine, run, write_report

@@ -77,7 +77,8 @@ std::string format_problem(const ScriptProblem& problem);
 struct MigrationInProgress {
   /// The other session's server process or connection id.
   std::int64_t pid = 0;
-  /// When that session's transaction began.
+  /// When that session's transaction began, as far as the exporter can tell: the earliest start
+  /// the engine showed, else when the exporter first saw the session (AlembicCollector).
   std::chrono::system_clock::time_point started_at;
   /// The other session's application_name; may be empty.
   std::string application_name;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -11,12 +13,24 @@
 
 namespace alembic_exporter {
 
+/// Another session migrating the database, as a reader sees it.
+struct MigrationSighting {
+  /// The other session's server process or connection id.
+  std::int64_t pid = 0;
+  /// When the engine says that session's transaction (or, for MySQL, its current statement)
+  /// began; absent when the engine does not show it. The collector alone decides the start it
+  /// reports (collectors/alembic/migration_start.hpp).
+  std::optional<std::chrono::system_clock::time_point> started_at;
+  /// The other session's application_name; may be empty.
+  std::string application_name;
+};
+
 /// What the version table holds. `table_missing` means it does not exist (a fresh database).
 struct VersionTableRows {
   std::vector<std::string> revisions;  ///< byte order; empty for an empty table
   bool table_missing = false;
   /// Another session migrating the database, where the engine can tell.
-  std::optional<MigrationInProgress> migration{};
+  std::optional<MigrationSighting> migration{};
 };
 
 using ReadOutcome = std::variant<VersionTableRows, ReadFailure>;

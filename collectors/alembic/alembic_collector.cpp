@@ -1,20 +1,10 @@
 #include "collectors/alembic/alembic_collector.hpp"
 
-#include <algorithm>
 #include <asio/post.hpp>
 
+#include "collectors/alembic/migration_start.hpp"
+
 namespace alembic_exporter::alembic {
-namespace {
-
-DatabaseReading to_reading(const ReadOutcome& outcome) {
-  if (const auto* rows = std::get_if<VersionTableRows>(&outcome)) {
-    return VersionTableContents{rows->revisions, rows->table_missing, rows->migration};
-  }
-  const auto& failure = std::get<ReadFailure>(outcome);
-  return DatabaseFailure{std::string(to_string(failure.reason)), failure.detail};
-}
-
-}  // namespace
 
 AlembicCollector::AlembicCollector(asio::io_context& io, Settings settings,
                                    std::shared_ptr<ScriptDirectory> scripts)
@@ -35,9 +25,7 @@ void AlembicCollector::check(Done done) {
   // overlaps the scan; its result arrives through the io_context, after the scan below.
   auto scan = std::make_shared<ScriptDirectoryScan>();
   settings_.reader->read([this, scan, started, done = std::move(done)](ReadOutcome outcome) {
-    ComponentStatus status = finish(*scan, to_reading(outcome), started);
-    status.migration = steady_migration(status.migration);
-    done(std::move(status));
+    done(finish(*scan, reading_of(outcome), started));
   });
   *scan = scripts_->scan();
 }
@@ -46,15 +34,14 @@ void AlembicCollector::cancel() {
   if (settings_.reader) settings_.reader->cancel();
 }
 
-std::optional<MigrationInProgress> AlembicCollector::steady_migration(
-    std::optional<MigrationInProgress> seen) {
-  // Readers that cannot see when the migrating session began report when they saw it; keeping
-  // the earliest sighting of the same session makes that the first time it was seen.
-  if (seen && migration_ && migration_->pid == seen->pid) {
-    seen->started_at = std::min(seen->started_at, migration_->started_at);
-  }
-  migration_ = seen;
-  return seen;
+DatabaseReading AlembicCollector::reading_of(const ReadOutcome& outcome) {
+  const auto* rows = std::get_if<VersionTableRows>(&outcome);
+  migration_ = migration_with_start(rows != nullptr ? rows->migration : std::nullopt, migration_,
+                                    std::chrono::system_clock::now());
+  if (rows != nullptr)
+    return VersionTableContents{rows->revisions, rows->table_missing, migration_};
+  const auto& failure = std::get<ReadFailure>(outcome);
+  return DatabaseFailure{std::string(to_string(failure.reason)), failure.detail};
 }
 
 ComponentStatus AlembicCollector::finish(const ScriptDirectoryScan& scan,

@@ -42,13 +42,14 @@ class AlembicCollector final : public Collector {
  private:
   ComponentStatus finish(const ScriptDirectoryScan& scan, const DatabaseReading& reading,
                          std::chrono::steady_clock::time_point started) const;
-  /// The migration this check saw, its start the earliest seen for that same session.
-  std::optional<MigrationInProgress> steady_migration(std::optional<MigrationInProgress> seen);
+  /// What the reader read, with the start of a migration in progress decided here and only here
+  /// (migration_with_start).
+  DatabaseReading reading_of(const ReadOutcome& outcome);
 
   asio::io_context& io_;
   Settings settings_;
   std::shared_ptr<ScriptDirectory> scripts_;
-  /// The migration last seen, to keep its start steady across checks.
+  /// The migration the last check saw, to keep its start steady across checks.
   std::optional<MigrationInProgress> migration_;
 };
 

@@ -56,87 +56,88 @@ std::variant<std::string, IniError> formatted(const toml::node& node, std::strin
   return *value;
 }
 
-/// Whether the quote at `at` can open a string in valid TOML: at a key (line start, after `.`)
-/// or a value (after `=`, `[`, `,`, `{`). Elsewhere the input is malformed and toml++ may not read
-/// a string there, so neither does unreadable_non_ascii.
-bool opens_string(std::string_view text, std::size_t line_begin, std::size_t at) {
-  std::size_t before = at;
-  while (before > line_begin && (text[before - 1] == ' ' || text[before - 1] == '\t')) --before;
-  if (before == line_begin) return true;
-  const char previous = text[before - 1];
-  return previous == '=' || previous == '[' || previous == ',' || previous == '{' ||
-         previous == '.';
-}
-
 bool is_non_ascii(char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; }
 
-/// In a multi-line basic string, the first byte toml++ tests for whitespace after the backslash
-/// whose escaped byte is at `escaped`: past the blanks that follow it and, when they end the line
-/// (a line-ending backslash), past every blank and line after it, counting the lines; `escaped`
-/// when no blank follows the backslash.
-std::size_t after_backslash_blanks(std::string_view text, std::size_t escaped, int& line,
-                                   std::size_t& line_begin) {
-  std::size_t next = text.find_first_not_of(" \t", escaped);
-  if (next == std::string_view::npos) return text.size();
-  if (text[next] != '\n' && text.substr(next, 2) != "\r\n") return next;
-  for (;
-       next < text.size() && std::string_view(" \t\r\n").find(text[next]) != std::string_view::npos;
-       ++next) {
-    if (text[next] == '\n') {
-      ++line;
-      line_begin = next + 1;
+bool is_blank_or_line_end(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/// Reads well-formed TOML byte by byte, counting lines for errors.
+class TomlCursor {
+ public:
+  explicit TomlCursor(std::string_view text) : text_(text) {}
+
+  bool done() const { return at_ >= text_.size(); }
+  char peek() const { return done() ? '\0' : text_[at_]; }
+  bool at(std::string_view what) const { return text_.substr(at_).starts_with(what); }
+
+  void advance(std::size_t bytes = 1) {
+    for (; bytes > 0 && !done(); --bytes, ++at_) {
+      if (text_[at_] == '\n') {
+        ++line_;
+        line_begin_ = at_ + 1;
+      }
     }
   }
-  return next;
+
+  IniError error(std::string message) const {
+    return {line_, static_cast<int>(at_ - line_begin_) + 1, std::move(message)};
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t at_ = 0;
+  int line_ = 1;
+  std::size_t line_begin_ = 0;
+};
+
+/// Moves past the string that opens at the cursor. In a multi-line basic string, toml++ 3.3.0
+/// tests the first byte after a line-ending backslash and the blanks and lines that follow it
+/// for whitespace: a non-ASCII one there is refused.
+std::optional<IniError> skip_string(TomlCursor& cursor) {
+  const char quote = cursor.peek();
+  const std::string delimiter(cursor.at(std::string(3, quote)) ? 3 : 1, quote);
+  const bool multi_line = delimiter.size() == 3;
+  cursor.advance(delimiter.size());
+  while (!cursor.done() && !cursor.at(delimiter)) {
+    if (quote == '"' && cursor.peek() == '\\') {
+      cursor.advance();
+      if (multi_line && is_blank_or_line_end(cursor.peek())) {
+        while (is_blank_or_line_end(cursor.peek())) cursor.advance();
+        if (is_non_ascii(cursor.peek())) {
+          return cursor.error(
+              "non-ASCII character right after a backslash in a string (the TOML reader cannot "
+              "take it there; an escape such as \\u00e9 can)");
+        }
+        continue;
+      }
+    }
+    cursor.advance();  // a byte of the string, or the one a backslash escapes
+  }
+  cursor.advance(delimiter.size());
+  // A multi-line string may end with one or two quotes right before its delimiter.
+  for (int extra = 0; multi_line && extra < 2 && cursor.peek() == quote; ++extra) cursor.advance();
+  return std::nullopt;
 }
 
-/// The first byte outside strings and comments that is not ASCII, located.
-/// TOML 1.0 allows none there, and toml++ 3.3.0 reaches `__builtin_unreachable` classifying some
-/// of them as whitespace (is_non_ascii_horizontal_whitespace, found by tests/fuzz/pyproject_fuzz):
-/// they are refused before toml++ sees them, and so is a non-ASCII byte where toml++ tests for
-/// whitespace inside a basic string (after a backslash, after a line-ending backslash).
+/// The non-ASCII bytes that toml++ 3.3.0 tests for whitespace even in a well-formed file, where
+/// its test reaches `__builtin_unreachable` for most non-ASCII code points
+/// (is_non_ascii_horizontal_whitespace, found by tests/fuzz/pyproject_fuzz): one outside strings
+/// and comments (in a bare key the ASCII copy's `x` is valid; TOML 1.0 allows none there), and one
+/// after a line-ending backslash (skip_string). Checked first, for a message that names the byte;
+/// on malformed input a quote may be taken for an opening one, which changes only which error is
+/// reported, since the ASCII copy keeps every other non-ASCII byte from toml++'s test.
 std::optional<IniError> unreadable_non_ascii(std::string_view text) {
-  int line = 1;
-  std::size_t line_begin = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-      line_begin = i + 1;
-    } else if (c == '#') {
-      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
-    } else if ((c == '"' || c == '\'') && opens_string(text, line_begin, i)) {
-      const bool multi_line = text.substr(i, 3) == std::string(3, c);
-      const std::size_t quotes = multi_line ? 3 : 1;
-      const std::string close(quotes, c);
-      for (i += quotes; i < text.size() && text.substr(i, quotes) != close; ++i) {
-        if (c == '"' && text[i] == '\\') {
-          // toml++ also asks its whitespace test about the byte after a backslash and, in a
-          // multi-line string, about the first one after the blanks and lines that follow it.
-          const std::size_t escaped = i + 1;
-          const std::size_t resumed =
-              multi_line ? after_backslash_blanks(text, escaped, line, line_begin) : escaped;
-          if (resumed < text.size() && is_non_ascii(text[resumed])) {
-            return IniError{line, static_cast<int>(resumed - line_begin) + 1,
-                            "non-ASCII character right after a backslash in a string (the TOML "
-                            "reader cannot take it there; an escape such as \\u00e9 can)"};
-          }
-          if (resumed != escaped) {
-            i = resumed - 1;
-            continue;
-          }
-          i = escaped;  // the escaped byte does not end the string
-        }
-        if (i < text.size() && text[i] == '\n') {
-          if (!multi_line) break;  // unterminated: toml++ reports it
-          ++line;
-          line_begin = i + 1;
-        }
-      }
-      if (i < text.size() && text[i] != '\n') i += quotes - 1;
+  TomlCursor cursor(text);
+  while (!cursor.done()) {
+    const char c = cursor.peek();
+    if (c == '#') {
+      while (!cursor.done() && cursor.peek() != '\n') cursor.advance();
+    } else if (c == '"' || c == '\'') {
+      if (auto error = skip_string(cursor)) return error;
     } else if (is_non_ascii(c)) {
-      return IniError{line, static_cast<int>(i - line_begin) + 1,
-                      "non-ASCII character outside a string or comment (TOML allows none there)"};
+      return cursor.error(
+          "non-ASCII character outside a string or comment (TOML allows none there)");
+    } else {
+      cursor.advance();
     }
   }
   return std::nullopt;
@@ -173,7 +174,8 @@ std::variant<PyprojectSettings, IniError> parse_pyproject(std::string_view text,
   constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
   if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
   if (auto error = unreadable_non_ascii(text)) return *std::move(error);
-  // The ASCII copy first: reading malformed TOML, toml++ may test any character for whitespace.
+  // The ASCII copy before the text: reading malformed TOML, toml++ may test any character for
+  // whitespace.
   if (auto error = syntax_error(toml::parse(ascii_copy(text)))) return *std::move(error);
   toml::parse_result parsed = toml::parse(text);
   if (auto error = syntax_error(parsed)) return *std::move(error);

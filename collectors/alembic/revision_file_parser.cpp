@@ -9,10 +9,10 @@
 #include <utility>
 #include <vector>
 
-#include "collectors/alembic/joined.hpp"
 #include "collectors/alembic/module_namespace.hpp"
 #include "collectors/alembic/python_string_literal.hpp"
 #include "collectors/alembic/python_tokenizer.hpp"
+#include "collectors/alembic/revision_fields.hpp"
 
 namespace alembic_exporter::alembic {
 namespace {
@@ -59,15 +59,6 @@ std::string_view strip(std::string_view text) {
   while (!text.empty() && is_whitespace(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_whitespace(text.back())) text.remove_suffix(1);
   return text;
-}
-
-/// The first occurrence of each string, in order (alembic makes branch labels a set).
-std::vector<std::string> unique(std::vector<std::string> strings) {
-  std::vector<std::string> kept;
-  for (auto& text : strings) {
-    if (std::find(kept.begin(), kept.end(), text) == kept.end()) kept.push_back(std::move(text));
-  }
-  return kept;
 }
 
 /// Reads a revision file statement by statement, at module level only, the way importing the
@@ -206,131 +197,8 @@ class RevisionFileReader {
     }
   }
 
-  using Binding = ModuleNamespace::Binding;
-
-  /// What the module's names give, as `Script.__init__` reads them: `module.revision`,
-  /// `module.down_revision`, then `branch_labels` and `depends_on` through `util.to_tuple`.
   RevisionFileParse finish() {
-    const Binding* revision = names_.find("revision");
-    if (revision == nullptr) return NotARevision{};
-    if (auto error = check_revision(*revision)) return *error;
-    const std::string& id = revision->value.strings.front();
-    const Binding* down = names_.find("down_revision");
-    if (down == nullptr) {
-      // Script.__init__ reads module.down_revision unconditionally: AttributeError.
-      return RevisionParseError{revision->target_line(), revision->target_column(),
-                                "revision '" + id +
-                                    "' has no module-level down_revision (write `down_revision "
-                                    "= None` for a base revision)"};
-    }
-    if (auto error = check_down_revision(*down)) return *error;
-
-    const Binding* labels = names_.find("branch_labels");
-    const Binding* depends = names_.find("depends_on");
-    Revision result;
-    result.lines = {.revision = revision->target_line(),
-                    .down_revision = down->target_line(),
-                    .depends_on = depends == nullptr ? 0 : depends->target_line(),
-                    .branch_labels = labels == nullptr ? 0 : labels->target_line()};
-    result.id = id;
-    result.down_revisions = unique(down->value.strings);
-    if (labels != nullptr) {
-      // to_tuple(branch_labels) then set(): an empty string is a label too, as in alembic.
-      result.branch_labels = unique(labels->value.strings);
-      result.branch_labels_at_import = at_import(
-          labels->value, "branch_labels of revision " + id,
-          result.branch_labels.empty()
-              ? "the revision is read without branch labels"
-              : "only the labels " + joined(result.branch_labels) + " are known statically");
-    }
-    if (depends != nullptr) {
-      result.depends_on = unique(depends->value.strings);
-      // Revision.__init__ keeps tuple_rev_as_scalar(to_tuple(depends_on)) and RevisionMap
-      // resolves it only when truthy: "", ("",) and () are no dependency at all.
-      if (result.depends_on.size() == 1 && result.depends_on.front().empty()) {
-        if (result.down_revisions.empty()) {
-          // ...yet Revision._is_real_base asks `dependencies is None`: "" is not, so a base
-          // revision with it is no real base and RevisionMap raises DependencyCycleDetected.
-          return RevisionParseError{
-              depends->value_line(), depends->value_column(),
-              "depends_on: an empty string on a base revision makes alembic fail "
-              "(DependencyCycleDetected); write `depends_on = None`"};
-        }
-        result.depends_on.clear();
-      }
-      if (depends->value.shape == StaticValue::Shape::unknown) std::erase(result.depends_on, "");
-      result.depends_on_at_import = at_import(
-          depends->value, "depends_on of revision " + id,
-          result.depends_on.empty()
-              ? "no dependency of it is known statically"
-              : "only the dependencies " + joined(result.depends_on) + " are known statically");
-    }
-    result.message = std::move(message_);
-    result.create_date = std::move(create_date_);
-    return result;
-  }
-
-  static std::optional<Revision::ImportTimeValue> at_import(const StaticValue& value,
-                                                            const std::string& what,
-                                                            const std::string& consequence) {
-    if (value.shape != StaticValue::Shape::unknown) return std::nullopt;
-    return Revision::ImportTimeValue{
-        value.line, value.column,
-        what + " is only known at import time (" + explain(value) + "); " + consequence};
-  }
-
-  static RevisionParseError wrong_value(const Binding& binding, std::string_view field,
-                                        std::string_view expected) {
-    const StaticValue& value = binding.value;
-    const std::string prefix = std::string(field) + ": expected " + std::string(expected);
-    if (value.shape == StaticValue::Shape::unknown &&
-        value.why != StaticValue::Why::not_evaluable) {
-      return {value.line, value.column,
-              std::string(field) + ": only known at import time (" + explain(value) +
-                  "); the graph cannot be known without it"};
-    }
-    if (value.shape == StaticValue::Shape::unknown) {
-      return {value.line, value.column, prefix + " (" + explain(value) + ")"};
-    }
-    return {binding.value_line(), binding.value_column(),
-            prefix + " (found " + binding.value_text() + ")"};
-  }
-
-  static std::optional<RevisionParseError> check_revision(const Binding& binding) {
-    const StaticValue& value = binding.value;
-    if (value.shape != StaticValue::Shape::string) {
-      return wrong_value(binding, "revision", "a string");
-    }
-    const std::string& id = value.strings.front();
-    if (id.empty()) {
-      return RevisionParseError{binding.value_line(), binding.value_column(),
-                                "revision: expected a non-empty string"};
-    }
-    // alembic's Revision.verify_rev_id rejects these characters (revision.py).
-    std::string illegal;
-    for (const char c : std::string_view("+-@")) {
-      if (id.find(c) == std::string::npos) continue;
-      if (!illegal.empty()) illegal += ", ";
-      illegal += c;
-    }
-    if (illegal.empty()) return std::nullopt;
-    return RevisionParseError{
-        binding.value_line(), binding.value_column(),
-        "revision: character(s) '" + illegal + "' not allowed in revision identifier '" + id + "'"};
-  }
-
-  static std::optional<RevisionParseError> check_down_revision(const Binding& binding) {
-    const StaticValue& value = binding.value;
-    if (value.shape == StaticValue::Shape::unknown) {
-      return wrong_value(binding, "down_revision", "a string, None, or a tuple/list of strings");
-    }
-    // alembic >= 1.9 applies to_tuple first, so "" names a revision "" that does not exist
-    // (1.8.1 took a lone "" for None: see docs/).
-    if (std::find(value.strings.begin(), value.strings.end(), "") != value.strings.end()) {
-      return RevisionParseError{binding.value_line(), binding.value_column(),
-                                "down_revision: expected a non-empty string"};
-    }
-    return std::nullopt;
+    return revision_from_names(names_, std::move(message_), std::move(create_date_));
   }
 
   PythonTokenizer tokenizer_;

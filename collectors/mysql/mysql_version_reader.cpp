@@ -66,7 +66,7 @@ std::string version_query(std::string_view table, const std::optional<std::strin
 }
 
 std::string migration_query(std::string_view table, const std::optional<std::string>& schema) {
-  return "SELECT t.PROCESSLIST_ID, COALESCE(t.PROCESSLIST_TIME, 0), "
+  return "SELECT t.PROCESSLIST_ID, t.PROCESSLIST_TIME, "
          "COALESCE((SELECT a.ATTR_VALUE FROM performance_schema.session_connect_attrs a "
          "WHERE a.PROCESSLIST_ID = t.PROCESSLIST_ID AND a.ATTR_NAME = 'program_name' LIMIT 1), '') "
          "FROM performance_schema.metadata_locks l "
@@ -372,10 +372,13 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
     const Result result(std::exchange(result_, nullptr));
     if (result) {
       if (MYSQL_ROW row = connector_.fetch_row(result.get()); row != nullptr && row[0] != nullptr) {
-        MigrationInProgress migration;
+        MigrationSighting migration;
         migration.pid = std::stoll(row[0]);
-        migration.started_at = std::chrono::system_clock::now() -
-                               std::chrono::seconds(row[1] != nullptr ? std::stoll(row[1]) : 0);
+        // PROCESSLIST_TIME is the age of the session's current statement, not of its transaction.
+        if (row[1] != nullptr) {
+          migration.started_at =
+              std::chrono::system_clock::now() - std::chrono::seconds(std::stoll(row[1]));
+        }
         migration.application_name = row[2] != nullptr ? row[2] : "";
         rows_.migration = std::move(migration);
       }

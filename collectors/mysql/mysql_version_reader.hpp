@@ -51,8 +51,8 @@ std::string version_query(std::string_view table, const std::optional<std::strin
                           std::chrono::milliseconds timeout);
 
 /// Another session's write lock on the version table in performance_schema.metadata_locks: one
-/// row of processlist id, seconds since its transaction's current statement began, and its
-/// program_name connection attribute (empty when unknown).
+/// row of processlist id, seconds since its transaction's current statement began (NULL when
+/// unknown), and its program_name connection attribute (empty when unknown).
 std::string migration_query(std::string_view table, const std::optional<std::string>& schema);
 
 }  // namespace alembic_exporter::mysql

@@ -291,16 +291,15 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
     socket_.wait(SocketWatch::Direction::read, guard(&Operation::on_readable));
   }
 
-  /// A hidden transaction start (another role's session without pg_read_all_stats) reads as
-  /// now; the collector keeps the first sighting.
-  static std::optional<MigrationInProgress> migration_of(const PGresult* result) {
+  /// A hidden transaction start (another role's session without pg_read_all_stats) is absent.
+  static std::optional<MigrationSighting> migration_of(const PGresult* result) {
     if (PQntuples(result) == 0) return std::nullopt;
-    MigrationInProgress migration;
+    MigrationSighting migration;
     migration.pid = std::stoll(PQgetvalue(result, 0, 0));
-    migration.started_at = PQgetisnull(result, 0, 1) == 0
-                               ? std::chrono::system_clock::time_point(std::chrono::milliseconds(
-                                     std::stoll(PQgetvalue(result, 0, 1))))
-                               : std::chrono::system_clock::now();
+    if (PQgetisnull(result, 0, 1) == 0) {
+      migration.started_at = std::chrono::system_clock::time_point(
+          std::chrono::milliseconds(std::stoll(PQgetvalue(result, 0, 1))));
+    }
     migration.application_name = PQgetvalue(result, 0, 2);  // "" for NULL
     return migration;
   }
@@ -466,7 +465,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   bool replaced_dead_connection_ = false;
   std::optional<ReadOutcome> first_result_;
   ConnectBackoff backoff_;
-  std::optional<MigrationInProgress> migration_;
+  std::optional<MigrationSighting> migration_;
   int results_ = 0;
   ReadFailure pending_failure_{FailureReason::timeout, {}};
   std::shared_ptr<std::atomic<bool>> cancel_sent_;

@@ -156,8 +156,8 @@ class SqliteVersionReader::Operation : public std::enable_shared_from_this<Opera
         if (auto* rows = std::get_if<VersionTableRows>(&outcome)) {
           // Only now that the file is closed: the probe's close() would drop our own locks.
           if (const auto pid = write_lock_holder(settings.path)) {
-            rows->migration =
-                MigrationInProgress{*pid, std::chrono::system_clock::now(), process_name(*pid)};
+            // A file lock has no start time.
+            rows->migration = MigrationSighting{*pid, std::nullopt, process_name(*pid)};
           }
         }
         asio::post(io, [weak, token, outcome = std::move(outcome)]() mutable {

@@ -15,7 +15,7 @@ import unittest
 from harness.alembic_project import AlembicProject
 from harness.engine_check import alembic_pending, exporter_status, probe_status
 from harness.mariadb_server import MariadbServer
-from harness.pg_cluster import free_port
+from harness.throwaway_server import free_port
 
 PASSWORD = "s3cr3t-Pw_9x"
 

@@ -13,7 +13,8 @@ import unittest
 from harness.alembic_project import AlembicProject
 from harness.exporter import run_exporter
 from harness.golden import assert_golden
-from harness.pg_cluster import PG_BIN, PostgresCluster, free_port
+from harness.pg_cluster import PG_BIN, PostgresCluster
+from harness.throwaway_server import free_port
 
 
 def normalized_json(text, root):

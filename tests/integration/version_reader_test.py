@@ -14,7 +14,8 @@ import unittest
 import urllib.parse
 
 from harness.alembic_project import AlembicProject
-from harness.pg_cluster import PG_BIN, PostgresCluster, free_port
+from harness.pg_cluster import PG_BIN, PostgresCluster
+from harness.throwaway_server import free_port
 
 PROBE = os.environ["VERSION_READER_PROBE"]
 SECRET = "s3cr:t@/pa%ss w?rd"

@@ -1,77 +1,43 @@
-"""A throwaway MariaDB server in a temporary directory.
+"""A throwaway MariaDB server in a temporary directory (harness.throwaway_server).
 
-mariadb-install-db makes the data directory; mariadbd runs as the unprivileged `mysql` user (when
-started as root) on 127.0.0.1 at a free port and on a unix socket inside the directory, with
-performance_schema's metadata-lock instrument on. root has no password. The server is stopped and
-the directory removed when the context ends, at interpreter exit, and on SIGTERM (how meson ends a
-test that ran out of time).
+mariadb-install-db makes the data directory; mariadbd runs as the unprivileged `mysql` user (its
+`--user`, when started as root), also on a unix socket inside the directory, with
+performance_schema's metadata-lock instrument on. root has no password.
 """
 
-import atexit
 import os
-import pwd
-import shutil
-import signal
 import subprocess
-import tempfile
 import time
 
-from harness.pg_cluster import _exit_on_sigterm, free_port
-
-SERVER_USER = "mysql"
+from harness.throwaway_server import ThrowawayServer
 
 
-class MariadbServer:
+class MariadbServer(ThrowawayServer):
+    NAME = "mariadbd"
+    SERVER_USER = "mysql"
+    DIRECTORY_PREFIX = "alembic-exporter-mariadb-"
+    LOG_NAME = "mariadbd.log"
+
     def __init__(self):
-        self.directory = None
-        self.port = None
+        super().__init__()
         self._process = None
 
     @property
     def socket(self):
         return os.path.join(self.directory, "mysqld.sock")
 
-    @property
-    def data_dir(self):
-        return os.path.join(self.directory, "data")
-
-    @property
-    def log_file(self):
-        return os.path.join(self.directory, "mariadbd.log")
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
     def _as_server_user(self, command):
         if os.geteuid() == 0:
-            return command + [f"--user={SERVER_USER}"]
+            return command + [f"--user={self.SERVER_USER}"]
         return command
 
-    def start(self):
-        self.directory = tempfile.mkdtemp(prefix="alembic-exporter-mariadb-")
-        atexit.register(self.remove)
-        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        os.chmod(self.directory, 0o755)
-        if os.geteuid() == 0:
-            server_user = pwd.getpwnam(SERVER_USER)
-            os.chown(self.directory, server_user.pw_uid, server_user.pw_gid)
+    def _initialize(self):
         subprocess.run(self._as_server_user(
             ["mariadb-install-db", "--no-defaults", f"--datadir={self.data_dir}",
              "--auth-root-authentication-method=normal", "--skip-test-db"]),
             check=True, capture_output=True)
-        for attempt in range(5):
-            self.port = free_port()
-            if self._start_server():
-                return
-            time.sleep(0.1 * (attempt + 1))
-        raise RuntimeError(f"mariadbd did not start:\n{self._log_tail()}")
 
-    def _start_server(self):
+    def _launch(self):
         self._process = subprocess.Popen(
             self._as_server_user(
                 ["/usr/sbin/mariadbd", "--no-defaults", f"--datadir={self.data_dir}",
@@ -85,13 +51,13 @@ class MariadbServer:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                return False  # the port was taken between probe and bind, or worse
+                return "mariadbd exited"  # the port was taken between probe and bind, or worse
             try:
                 self.sql("SELECT 1")
-                return True
+                return None
             except Exception:  # not accepting connections yet
                 time.sleep(0.1)
-        return False
+        return "no connection within 60 s"
 
     def stop(self):
         if self._process is not None and self._process.poll() is None:
@@ -103,19 +69,8 @@ class MariadbServer:
                 self._process.wait()
         self._process = None
 
-    def remove(self):
-        if self.directory is None:
-            return
+    def _stop_for_removal(self):
         self.stop()
-        shutil.rmtree(self.directory, ignore_errors=True)
-        self.directory = None
-
-    def _log_tail(self):
-        try:
-            with open(self.log_file) as handle:
-                return handle.read()[-2000:]
-        except OSError:
-            return ""
 
     # -- connecting -----------------------------------------------------------------------
 

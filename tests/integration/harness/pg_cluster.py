@@ -1,41 +1,25 @@
-"""A throwaway PostgreSQL 15 cluster in a temporary directory.
+"""A throwaway PostgreSQL 15 cluster in a temporary directory (harness.throwaway_server).
 
 initdb refuses to run as root, so under root every server command runs as the unprivileged
-`postgres` user. The cluster listens on 127.0.0.1 on a free port and on a unix socket inside its
-directory; it is stopped and removed when the context ends, at interpreter exit, and on SIGTERM
-(which is how meson ends a test that ran out of time).
+`postgres` user through runuser. The cluster also listens on a unix socket inside its directory.
 """
 
-import atexit
 import os
-import pwd
-import shutil
 import signal
-import socket
 import subprocess
-import sys
-import tempfile
 import time
 import urllib.parse
 
+from harness.throwaway_server import ThrowawayServer
+
 PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
 SUPERUSER = "postgres"
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _as_server_user(command):
     if os.geteuid() == 0:
         return ["runuser", "-u", SUPERUSER, "--"] + command
     return command
-
-
-def _exit_on_sigterm(signum, frame):
-    sys.exit(128 + signum)
 
 
 def _children(pid):
@@ -61,70 +45,43 @@ def _alive(pid):
         return False
 
 
-class PostgresCluster:
+class PostgresCluster(ThrowawayServer):
     """Context manager; `auth` is the pg_hba method for TCP and socket connections, `settings`
     extra server settings (e.g. {"max_connections": "250"})."""
 
+    NAME = "postgres"
+    SERVER_USER = SUPERUSER
+    DIRECTORY_PREFIX = "alembic-exporter-pg-"
+    LOG_NAME = "postgres.log"
+
     def __init__(self, auth="trust", password=None, settings=None):
+        super().__init__()
         self.auth = auth
         self.password = password
         self.settings = dict(settings or {})
-        self.port = None
-        self.directory = None
         self._running = False
 
     @property
     def socket_dir(self):
         return os.path.join(self.directory, "socket")
 
-    @property
-    def data_dir(self):
-        return os.path.join(self.directory, "data")
-
-    @property
-    def log_file(self):
-        return os.path.join(self.directory, "postgres.log")
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-    def start(self):
-        self.directory = tempfile.mkdtemp(prefix="alembic-exporter-pg-")
-        atexit.register(self.remove)
-        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        os.chmod(self.directory, 0o755)
+    def _initialize(self):
         os.mkdir(self.socket_dir)
-        if os.geteuid() == 0:
-            server_user = pwd.getpwnam(SUPERUSER)
-            os.chown(self.directory, server_user.pw_uid, server_user.pw_gid)
-            os.chown(self.socket_dir, server_user.pw_uid, server_user.pw_gid)
+        self._give_to_server_user(self.socket_dir)
         initdb = [f"{PG_BIN}/initdb", "-D", self.data_dir, "-U", SUPERUSER, "-E", "UTF8",
                   "--locale=C", "--no-sync", f"--auth={self.auth}"]
         if self.password is not None:
             password_file = os.path.join(self.directory, "superuser-password")
             with open(password_file, "w") as handle:
                 handle.write(self.password + "\n")
-            if os.geteuid() == 0:
-                os.chown(password_file, server_user.pw_uid, server_user.pw_gid)
+            self._give_to_server_user(password_file)
             initdb.append(f"--pwfile={password_file}")
         subprocess.run(_as_server_user(initdb), check=True, capture_output=True)
-        self._start_server()
 
-    def _start_server(self):
-        for attempt in range(5):
-            self.port = self.port or free_port()
-            started = self._pg_ctl_start()
-            if started.returncode == 0:
-                self._running = True
-                return
-            self.port = None  # another process took the port between probe and bind
-            time.sleep(0.1 * (attempt + 1))
-        raise RuntimeError(f"postgres did not start: {started.stderr}\n{self._log_tail()}")
+    def _launch(self):
+        started = self._pg_ctl_start()
+        self._running = started.returncode == 0
+        return None if self._running else started.stderr
 
     def _pg_ctl_start(self):
         options = (f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
@@ -174,19 +131,8 @@ class PostgresCluster:
                                    f"{self._log_tail()}")
             time.sleep(0.1)
 
-    def remove(self):
-        if self.directory is None:
-            return
+    def _stop_for_removal(self):
         self.stop(mode="immediate")
-        shutil.rmtree(self.directory, ignore_errors=True)
-        self.directory = None
-
-    def _log_tail(self):
-        try:
-            with open(self.log_file) as handle:
-                return handle.read()[-2000:]
-        except OSError:
-            return ""
 
     # -- connecting -----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import urllib.request
 
 import yaml
 
-from harness.pg_cluster import free_port
+from harness.throwaway_server import free_port
 
 
 class PrometheusServer:
