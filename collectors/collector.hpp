@@ -14,7 +14,9 @@ class Collector {
 
   virtual ~Collector() = default;
   /// Starts one check; `done` runs exactly once on the collector's io_context, within the
-  /// component's timeout. A check is never started while another one is running.
+  /// component's timeout once its database server has a free `max_connections` slot (the wait
+  /// for one comes first; see LimitedReader). A check is never started while another one is
+  /// running.
   virtual void check(Done done) = 0;
   /// Ends a running check early (its `done` still runs once); no effect when idle.
   virtual void cancel() = 0;

@@ -82,6 +82,11 @@ std::string render_normalized(const ValidatedConfig& config) {
   out << YAML::Key << "web_config_file" << YAML::Value;
   optional_value(out, config.web_config_file);
   out << YAML::Key << "log" << YAML::Value << std::string(to_string(config.log));
+  out << YAML::Key << "shard" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "index" << YAML::Value << config.shard.index;
+  out << YAML::Key << "count" << YAML::Value << config.shard.count;
+  out << YAML::EndMap;
+  out << YAML::Key << "max_connections" << YAML::Value << config.max_connections;
   out << YAML::Key << "components" << YAML::Value << YAML::BeginSeq;
   for (const auto& component : config.components) component_map(out, component);
   out << YAML::EndSeq;

@@ -7,6 +7,7 @@
 
 #include "config/map_reader.hpp"
 #include "config/path_resolver.hpp"
+#include "config/shard_setting.hpp"
 #include "config/validate_component.hpp"
 
 namespace alembic_exporter::config {
@@ -14,8 +15,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::array<std::string_view, 6> top_level_keys{
-    "listen", "interval", "timeout", "web_config_file", "log", "components"};
+constexpr std::array<std::string_view, 8> top_level_keys{"listen",          "interval",  "timeout",
+                                                         "web_config_file", "log",       "shard",
+                                                         "max_connections", "components"};
+constexpr std::array<std::string_view, 2> shard_keys{"index", "count"};
 
 std::vector<ListenAddress> read_listen(MapReader& reader, Problems& problems) {
   const auto node = reader.node("listen");
@@ -54,6 +57,42 @@ LogTarget read_log(MapReader& reader, Problems& problems) {
   problems.add(text->mark,
                "invalid log target '" + text->value + "' (expected auto, journald or stderr)");
   return LogTarget::automatic;
+}
+
+Shard read_shard(MapReader& reader, Problems& problems) {
+  if (const auto written = reader.node("shard"); written && written->IsScalar()) {
+    problems.add(written->Mark(),
+                 "'shard' must be a mapping, not a string (write shard: {index: "
+                 "I, count: N}; on the command line --shard I/N)");
+    return {};
+  }
+  const auto node = reader.mapping("shard");
+  if (!node) return {};
+  MapReader shard(*node, shard_keys, problems);
+  for (const std::string_view key : shard_keys) {
+    shard.require(key, "missing required key '" + std::string(key) +
+                           "' of 'shard' (expected {index: I, count: N})");
+  }
+  const auto index = shard.integer("index");
+  const auto count = shard.integer("count");
+  if (!index || !count) return {};
+  if (auto problem = shard_problem(*index, *count)) {
+    problems.add(*count < 1 ? shard.node("count")->Mark() : shard.node("index")->Mark(),
+                 std::move(*problem));
+    return {};
+  }
+  return Shard{static_cast<std::uint32_t>(*index), static_cast<std::uint32_t>(*count)};
+}
+
+std::size_t read_max_connections(MapReader& reader, Problems& problems) {
+  const auto value = reader.integer("max_connections");
+  if (!value) return default_max_connections;
+  if (*value < 1 || *value > 10000) {
+    problems.add(reader.node("max_connections")->Mark(),
+                 "'max_connections' must be from 1 to 10000, not " + std::to_string(*value));
+    return default_max_connections;
+  }
+  return static_cast<std::size_t>(*value);
 }
 
 std::vector<ComponentConfig> read_components(MapReader& reader, std::chrono::milliseconds interval,
@@ -120,6 +159,8 @@ ConfigResult validate_config(const YAML::Node& root, std::string_view file_name,
     config.web_config_file = paths.file("web_config_file", *web_config);
   }
   config.log = read_log(reader, problems);
+  config.shard = read_shard(reader, problems);
+  config.max_connections = read_max_connections(reader, problems);
   config.components = read_components(reader, config.interval, paths, problems);
   if (problems.count() > 0) return problems.take_sorted();
   return config;

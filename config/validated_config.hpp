@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "collectors/component_status.hpp"
+#include "collectors/server_slots.hpp"
 #include "config/listen_address.hpp"
 
 namespace alembic_exporter::config {
@@ -116,8 +117,9 @@ struct ValidatedConfig {
   std::optional<std::string> web_config_file;
   LogTarget log = LogTarget::automatic;
   Shard shard;
-  /// Checks in flight at once per database server (host:port), across all components.
-  std::size_t max_connections = 4;
+  /// Reads in flight at once per database server (host:port), across all components; see
+  /// CollectorFactory.
+  std::size_t max_connections = default_max_connections;
   std::vector<ComponentConfig> components;  ///< at least one, in file order
 };
 

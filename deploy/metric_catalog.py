@@ -37,6 +37,7 @@ COMPONENT_METRICS = frozenset({
 # About the exporter process itself: no `component` label.
 PROCESS_METRICS = frozenset({
     "alembic_exporter_build_info",
+    "alembic_exporter_shards",
     "alembic_exporter_config_last_reload_successful",
     "alembic_exporter_config_last_reload_success_timestamp_seconds",
 })

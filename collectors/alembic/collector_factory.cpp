@@ -10,6 +10,7 @@
 #include "collectors/alembic/inotify_instance.hpp"
 #include "collectors/alembic/script_directory.hpp"
 #include "collectors/database_engine.hpp"
+#include "collectors/limited_reader.hpp"
 #include "collectors/mysql/libmariadb.hpp"
 #include "collectors/mysql/mysql_version_reader.hpp"
 #include "collectors/postgres/version_table_reader.hpp"
@@ -71,26 +72,29 @@ struct ReaderChoice {
   std::string engine;
 };
 
-/// A reader of a database on a server, whatever its engine: the same settings from the source.
+/// A reader of a database on a server, whatever its engine: the same settings from the source,
+/// and reads only in one of the server's `max_connections` slots.
 template <typename Reader, typename Url>
 ReaderChoice network_reader(asio::io_context& io, const ComponentSource& source, Url url,
                             const std::string& table, const std::optional<std::string>& schema,
-                            std::string endpoint, std::string engine) {
-  return ReaderChoice{std::make_unique<Reader>(io,
-                                               NetworkReaderSettings<Url>{
-                                                   .url = std::move(url),
-                                                   .password_file = source.password_file,
-                                                   .version_table = table,
-                                                   .version_table_schema = schema,
-                                                   .timeout = source.timeout,
-                                                   .keepalive = source.keepalive,
-                                               }),
-                      std::move(endpoint), std::move(engine)};
+                            std::string endpoint, std::string engine, ServerSlots& servers) {
+  auto reader = std::make_unique<Reader>(io, NetworkReaderSettings<Url>{
+                                                 .url = std::move(url),
+                                                 .password_file = source.password_file,
+                                                 .version_table = table,
+                                                 .version_table_schema = schema,
+                                                 .timeout = source.timeout,
+                                                 .keepalive = source.keepalive,
+                                             });
+  return ReaderChoice{
+      std::make_unique<LimitedReader>(io, std::move(reader), servers.of(endpoint), endpoint),
+      std::move(endpoint), std::move(engine)};
 }
 
 std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
                                                     const ComponentSource& source,
-                                                    const alembic::AlembicSettings& settings) {
+                                                    const alembic::AlembicSettings& settings,
+                                                    ServerSlots& servers) {
   const auto url_text = source.database_url ? source.database_url : settings.sqlalchemy_url;
   if (!url_text) {
     return "component " + source.name +
@@ -114,7 +118,7 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
       auto& parsed = std::get<postgres::DatabaseUrl>(url);
       std::string endpoint = postgres_endpoint(parsed);
       return network_reader<postgres::VersionTableReader>(
-          io, source, std::move(parsed), table, schema, std::move(endpoint), "PostgreSQL");
+          io, source, std::move(parsed), table, schema, std::move(endpoint), "PostgreSQL", servers);
     }
     case DatabaseEngine::mysql: {
       auto url = mysql::parse_mysql_url(*url_text);
@@ -124,7 +128,8 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
       if (const auto* error = std::get_if<std::string>(&connector)) return fail(*error);
       std::string endpoint = mysql::endpoint_of(parsed);
       return network_reader<mysql::MysqlVersionReader>(io, source, std::move(parsed), table, schema,
-                                                       std::move(endpoint), "MySQL/MariaDB");
+                                                       std::move(endpoint), "MySQL/MariaDB",
+                                                       servers);
     }
     case DatabaseEngine::sqlite: {
       auto url = sqlite::parse_sqlite_url(*url_text);
@@ -172,9 +177,15 @@ struct CollectorFactory::SharedTrees {
   }
 };
 
-CollectorFactory::CollectorFactory() : trees_(std::make_unique<SharedTrees>()) {}
+CollectorFactory::CollectorFactory(std::size_t max_connections)
+    : trees_(std::make_unique<SharedTrees>()),
+      servers_(std::make_unique<ServerSlots>(max_connections)) {}
 
 CollectorFactory::~CollectorFactory() = default;
+
+void CollectorFactory::set_max_connections(std::size_t max_connections) {
+  servers_->set_per_server(max_connections);
+}
 
 std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
     asio::io_context& io, const ComponentSource& source) {
@@ -188,7 +199,7 @@ std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
       .expected_heads = source.expected_heads,
   };
   if (!source.current_override) {
-    auto reader = make_reader(io, source, settings);
+    auto reader = make_reader(io, source, settings, *servers_);
     if (auto* error = std::get_if<std::string>(&reader)) return *error;
     auto& choice = std::get<ReaderChoice>(reader);
     collector.reader = std::move(choice.reader);

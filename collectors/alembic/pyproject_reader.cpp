@@ -1,5 +1,6 @@
 #include "collectors/alembic/pyproject_reader.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -143,18 +144,28 @@ std::optional<IniError> unreadable_non_ascii(std::string_view text) {
   return std::nullopt;
 }
 
-/// `text` with each non-ASCII UTF-8 sequence as one `x`: the same TOML structure, and the same
-/// line and column (toml++ counts code points) for every error, but nothing toml++ 3.3.0's
-/// whitespace test can trip on (see unreadable_non_ascii).
+/// `text` with each non-ASCII UTF-8 sequence as one ASCII letter: the same TOML structure, and the
+/// same line and column (toml++ counts code points) for every error, but nothing toml++ 3.3.0's
+/// whitespace test can trip on (see unreadable_non_ascii). The letter depends on the code point, so
+/// quoted keys that differ in a non-ASCII character stay different keys (except for code points a
+/// multiple of 52 apart at the same place).
 std::string ascii_copy(std::string_view text) {
+  constexpr std::string_view kLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const auto is_continuation = [&](std::size_t at) {
+    return at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80;
+  };
   std::string copy;
   copy.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
     if (byte < 0x80) {
-      copy += c;
-    } else if ((byte & 0xC0) != 0x80) {
-      copy += 'x';  // a lead byte; continuation bytes are left out
+      copy += text[i];
+    } else if (!is_continuation(i)) {
+      std::uint32_t code = byte;
+      for (std::size_t next = i + 1; is_continuation(next); ++next) {
+        code = code * 64 + (static_cast<unsigned char>(text[next]) & 0x3F);
+      }
+      copy += kLetters[code % kLetters.size()];
     }
   }
   return copy;

@@ -33,6 +33,12 @@ using CancelRequest = std::unique_ptr<PGcancel, CancelFreer>;
 
 constexpr std::chrono::milliseconds cancel_poll_interval{10};
 
+/// A server that refuses a session with too_many_connections (SQLSTATE 53300) may still count a
+/// backend whose client has just closed it: the backend leaves the server's count only when it has
+/// exited, after the close that freed this daemon's max_connections slot. One more attempt after
+/// this pause, within the read's budget, tells that moment from a server that is really full.
+constexpr std::chrono::milliseconds too_many_connections_pause{100};
+
 /// Threads running PQcancel now, for await_cancel_requests.
 std::atomic<int> cancel_requests_in_flight{0};
 
@@ -56,6 +62,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
         socket_(io),
         deadline_(io),
         cancel_poll_(io),
+        retry_connect_(io),
         backoff_(settings_.reconnect_backoff_initial, settings_.reconnect_backoff_max) {}
   Operation(const Operation&) = delete;
   Operation& operator=(const Operation&) = delete;
@@ -65,6 +72,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
     done_ = std::move(done);
     ++token_;
     replaced_dead_connection_ = false;
+    retried_too_many_connections_ = false;
     deadline_.expires_after(settings_.timeout);
     deadline_.async_wait(guard(&Operation::on_deadline));
     if (connection_ && PQstatus(connection_.get()) == CONNECTION_OK) {
@@ -97,6 +105,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
     phase_ = Phase::idle;
     deadline_.cancel();
     cancel_poll_.cancel();
+    retry_connect_.cancel();
     close_connection();
   }
 
@@ -225,9 +234,24 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   }
 
   void connect_failed(ReadFailure failure) {
+    if (failure.reason == FailureReason::connection_refused && !retried_too_many_connections_ &&
+        connection_ &&
+        sqlstate_in_message(PQerrorMessage(connection_.get())) == std::string("53300")) {
+      retried_too_many_connections_ = true;
+      socket_.close();  // the connection stays, naming the endpoint if the deadline comes first
+      retry_connect_.expires_after(too_many_connections_pause);
+      retry_connect_.async_wait(guard(&Operation::on_retry_connect));
+      return;
+    }
     close_connection();
     backoff_.failed(failure);
     finish(std::move(failure));
+  }
+
+  void on_retry_connect(asio::error_code error) {
+    if (error) return;
+    close_connection();
+    start_connect();
   }
 
   // -- querying -----------------------------------------------------------------------------
@@ -443,6 +467,7 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
     phase_ = Phase::idle;
     deadline_.cancel();
     cancel_poll_.cancel();
+    retry_connect_.cancel();
     if (!settings_.keepalive || (connection_ && PQstatus(connection_.get()) != CONNECTION_OK)) {
       close_connection();
     }
@@ -458,11 +483,13 @@ class VersionTableReader::Operation : public std::enable_shared_from_this<Operat
   SocketWatch socket_;
   asio::steady_timer deadline_;
   asio::steady_timer cancel_poll_;
+  asio::steady_timer retry_connect_;
   std::function<void(ReadOutcome)> done_;
   Phase phase_ = Phase::idle;
   std::uint64_t token_ = 0;
   bool reused_connection_ = false;
   bool replaced_dead_connection_ = false;
+  bool retried_too_many_connections_ = false;
   std::optional<ReadOutcome> first_result_;
   ConnectBackoff backoff_;
   std::optional<MigrationSighting> migration_;

@@ -6,6 +6,7 @@
 #include "config/load_config.hpp"
 #include "daemon/core/component_config.hpp"
 #include "daemon/core/component_history.hpp"
+#include "daemon/core/shard.hpp"
 #include "daemon/systemd/message_ids.hpp"
 #include "daemon/systemd/migration_entry.hpp"
 #include "daemon/systemd/notify_status_line.hpp"
@@ -40,14 +41,16 @@ std::string joined(const std::vector<std::string>& items) {
 }  // namespace
 
 App::App(config::ValidatedConfig config, std::optional<web::WebSettings> web_settings,
-         const systemd::Logger& logger)
-    : config_(std::move(config)),
+         std::optional<config::Shard> command_line_shard, const systemd::Logger& logger)
+    : config_(core::owned_part(std::move(config))),
       web_settings_(std::move(web_settings)),
+      command_line_shard_(command_line_shard),
       logger_(logger),
       signals_(io_, SIGINT, SIGTERM, SIGHUP),
       heartbeat_timer_(io_),
       watchdog_timer_(io_),
       ready_timer_(io_),
+      collectors_(config_.max_connections),
       config_reload_success_time_(std::chrono::system_clock::now()) {}
 
 App::~App() = default;
@@ -156,6 +159,7 @@ void App::publish() {
   }
   snapshot->config_reload_successful = config_reload_successful_;
   snapshot->config_reload_success_time = config_reload_success_time_;
+  snapshot->shard = config_.shard;
   store_.publish(std::move(snapshot));
 }
 
@@ -197,7 +201,9 @@ void App::reload() {
                    config_file_field(config_.file)});
     config_reload_successful_ = false;
   } else {
-    apply(std::move(std::get<config::ValidatedConfig>(loaded)));
+    auto& next = std::get<config::ValidatedConfig>(loaded);
+    if (command_line_shard_) next.shard = *command_line_shard_;
+    apply(core::owned_part(std::move(next)));
     config_reload_successful_ = true;
     config_reload_success_time_ = std::chrono::system_clock::now();
     logger_.write({systemd::LogLevel::info,
@@ -220,6 +226,7 @@ void App::apply(config::ValidatedConfig next) {
   }
   const bool timeout_changed = next.timeout != config_.timeout;
   config_ = std::move(next);
+  collectors_.set_max_connections(config_.max_connections);
   std::vector<Component> previous = std::move(components_);
   components_.clear();
   for (const auto& wanted : config_.components) {

@@ -25,8 +25,10 @@ namespace alembic_exporter::app {
 /// threads read, signals (SIGHUP reload, SIGTERM/SIGINT stop) and systemd notification.
 class App {
  public:
+  /// Checks only the components of `config.shard` (see core::owned_part); `command_line_shard`
+  /// (`serve --shard`) replaces the shard of every reloaded configuration.
   App(config::ValidatedConfig config, std::optional<web::WebSettings> web_settings,
-      const systemd::Logger& logger);
+      std::optional<config::Shard> command_line_shard, const systemd::Logger& logger);
   App(const App&) = delete;
   App& operator=(const App&) = delete;
   ~App();
@@ -59,6 +61,7 @@ class App {
 
   config::ValidatedConfig config_;
   std::optional<web::WebSettings> web_settings_;
+  std::optional<config::Shard> command_line_shard_;
   const systemd::Logger& logger_;
   systemd::ServiceNotifier notifier_;
   asio::io_context io_;

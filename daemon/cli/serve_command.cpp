@@ -8,36 +8,52 @@
 
 #include "config/load_config.hpp"
 #include "config/normalized_config.hpp"
+#include "config/shard_setting.hpp"
 #include "daemon/app/app.hpp"
 #include "daemon/app/open_file_limit.hpp"
 #include "daemon/cli/option_parser.hpp"
 #include "daemon/core/allocator_tuning.hpp"
 #include "daemon/core/exit_codes.hpp"
+#include "daemon/core/shard.hpp"
 #include "daemon/systemd/logger.hpp"
 #include "daemon/web/web_config.hpp"
 
 namespace alembic_exporter::cli {
 namespace {
 
-constexpr std::array<OptionSpec, 1> config_option = {{{"--config", ""}}};
+constexpr std::array<OptionSpec, 2> config_options = {{{"--config", ""}, {"--shard", ""}}};
 
 struct LoadedConfig {
   config::ValidatedConfig config;
   std::optional<web::WebSettings> web_settings;
+  /// `--shard`, which overrides the file's `shard:` at start and at every reload.
+  std::optional<config::Shard> command_line_shard;
 };
 
-/// Parses `--config FILE`, loads and validates it and its web config; prints problems to `err`.
+/// Parses `--config FILE [--shard I/N]`, loads and validates the file and its web config; prints
+/// problems to `err`.
 std::variant<LoadedConfig, core::ExitCode> load(std::string_view command,
                                                 std::span<const std::string_view> arguments,
                                                 std::ostream& err) {
-  auto parsed = parse_options(arguments, config_option);
+  auto parsed = parse_options(arguments, config_options);
   const auto* options = std::get_if<ParsedOptions>(&parsed);
   const auto file = options == nullptr ? std::nullopt : options->value("--config");
-  if (!file) {
-    err << "alembic_exporter " << command << ": "
-        << (options == nullptr ? std::get<std::string>(parsed) : "--config FILE is required")
-        << "\nTry 'alembic_exporter " << command << " --help'.\n";
+  const auto usage_error = [&](const std::string& message) {
+    err << "alembic_exporter " << command << ": " << message << "\nTry 'alembic_exporter "
+        << command << " --help'.\n";
     return core::ExitCode::usage;
+  };
+  if (!file) {
+    return usage_error(options == nullptr ? std::get<std::string>(parsed)
+                                          : "--config FILE is required");
+  }
+  std::optional<config::Shard> shard;
+  if (const auto text = options->value("--shard")) {
+    auto parsed_shard = config::parse_shard(*text);
+    if (const auto* error = std::get_if<config::ParseError>(&parsed_shard)) {
+      return usage_error("--shard: " + error->message);
+    }
+    shard = std::get<config::Shard>(parsed_shard);
   }
   const auto reported = [&err](const auto& result) {
     const auto* problems = std::get_if<std::vector<config::ConfigProblem>>(&result);
@@ -48,7 +64,8 @@ std::variant<LoadedConfig, core::ExitCode> load(std::string_view command,
   };
   auto loaded = config::load_config(*file, config::process_environment());
   if (reported(loaded)) return core::ExitCode::config;
-  LoadedConfig result{std::move(std::get<config::ValidatedConfig>(loaded)), std::nullopt};
+  LoadedConfig result{std::move(std::get<config::ValidatedConfig>(loaded)), std::nullopt, shard};
+  if (shard) result.config.shard = *shard;
   if (result.config.web_config_file) {
     auto web = web::load_web_settings(*result.config.web_config_file);
     if (reported(web)) return core::ExitCode::config;
@@ -67,7 +84,7 @@ std::optional<std::string> environment_variable(const char* name) {
 int run_serve_command(std::span<const std::string_view> options, std::ostream& err) {
   auto loaded = load("serve", options, err);
   if (const auto* code = std::get_if<core::ExitCode>(&loaded)) return core::to_int(*code);
-  auto& [config, web_settings] = std::get<LoadedConfig>(loaded);
+  auto& [config, web_settings, command_line_shard] = std::get<LoadedConfig>(loaded);
 
   const auto journal_stream = environment_variable("JOURNAL_STREAM");
   const systemd::Logger logger(
@@ -75,7 +92,7 @@ int run_serve_command(std::span<const std::string_view> options, std::ostream& e
       !systemd::stderr_is_journal(journal_stream));
   app::raise_open_file_limit();
   core::limit_allocator_retention();
-  app::App app(std::move(config), std::move(web_settings), logger);
+  app::App app(std::move(config), std::move(web_settings), command_line_shard, logger);
   try {
     app.run();
   } catch (const std::runtime_error& error) {
@@ -89,7 +106,8 @@ int run_check_config_command(std::span<const std::string_view> options, std::ost
                              std::ostream& err) {
   auto loaded = load("check-config", options, err);
   if (const auto* code = std::get_if<core::ExitCode>(&loaded)) return core::to_int(*code);
-  out << config::render_normalized(std::get<LoadedConfig>(loaded).config);
+  const auto& config = std::get<LoadedConfig>(loaded).config;
+  out << config::render_normalized(config) << core::shard_summary(config);
   return core::to_int(core::ExitCode::ok);
 }
 

@@ -79,23 +79,27 @@ Exit codes: 0 every component arrived; 75 timed out (after printing the final re
 )";
 
 constexpr std::string_view serve_usage =
-    R"(Usage: alembic_exporter serve --config FILE
+    R"(Usage: alembic_exporter serve --config FILE [--shard I/N]
 
 Check every configured component periodically and serve Prometheus metrics.
 
 Options:
   --config FILE   YAML configuration (e.g. /etc/alembic-exporter/config.yaml)
+  --shard I/N     check only the components of shard I of N replicas (0 <= I < N; overrides
+                  the file's shard, also on reload)
   -h, --help      show this help
   -V, --version   show version and build revision
 )";
 
 constexpr std::string_view check_config_usage =
-    R"(Usage: alembic_exporter check-config --config FILE
+    R"(Usage: alembic_exporter check-config --config FILE [--shard I/N]
 
-Validate a configuration file; print it normalized (exit 0) or its problems (exit 78).
+Validate a configuration file; print it normalized (exit 0) or its problems (exit 78). With
+several shards, also which components this one checks.
 
 Options:
   --config FILE   YAML configuration
+  --shard I/N     as serve --shard
   -h, --help      show this help
   -V, --version   show version and build revision
 )";

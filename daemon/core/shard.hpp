@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "config/validated_config.hpp"
@@ -18,5 +19,17 @@ std::uint64_t hashmod(std::string_view key, std::uint64_t modulus);
 inline bool owns(const Shard& shard, std::string_view target_key) {
   return shard.count <= 1 || hashmod(target_key, shard.count) == shard.index;
 }
+
+/// Whether this replica checks the configured component: a component with `discover` is kept by
+/// every replica (its targets are split instead); any other belongs to the shard its name
+/// (its target_key) hashes to.
+bool owns_component(const Shard& shard, const config::ComponentConfig& component);
+
+/// `config` without the configured components other shards own.
+config::ValidatedConfig owned_part(config::ValidatedConfig config);
+
+/// For `check-config`, as YAML comment lines: which components this shard checks and which it
+/// leaves to the others; empty when there is a single shard.
+std::string shard_summary(const config::ValidatedConfig& config);
 
 }  // namespace alembic_exporter::core

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "collectors/component_status.hpp"
+#include "config/validated_config.hpp"
 
 namespace alembic_exporter::core {
 
@@ -36,6 +37,8 @@ struct Snapshot {
   std::vector<std::string> configured;
   bool config_reload_successful = true;
   std::chrono::system_clock::time_point config_reload_success_time;
+  /// This replica's part of the fleet.
+  config::Shard shard;
 };
 
 /// The current snapshot, swapped atomically by the event loop and read by HTTP threads: readers

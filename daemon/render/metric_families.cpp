@@ -224,6 +224,13 @@ std::vector<MetricFamily> metric_families(const core::Snapshot& snapshot) {
   families.push_back(exporter_gauge(
       "alembic_exporter_build_info", "Always 1; the exporter's version and build revision.",
       {{"revision", core::build::revision}, {"version", core::build::version}}, 1));
+  // The count is the value, not a label, so that an alert can compare it with the number of
+  // replicas reporting (PromQL cannot turn a label into a number).
+  families.push_back(exporter_gauge(
+      "alembic_exporter_shards",
+      "Replicas the fleet is split across; label index: this replica's shard, which checks the "
+      "targets whose key hashes (Prometheus' hashmod) to it.",
+      {{"index", std::to_string(snapshot.shard.index)}}, snapshot.shard.count));
   families.push_back(
       exporter_gauge("alembic_exporter_config_last_reload_successful",
                      "1 if the last load or reload of the configuration succeeded, else 0.", {},

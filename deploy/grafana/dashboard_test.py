@@ -14,7 +14,7 @@ import yaml
 
 from dashboard_queries import (DASHBOARD, DEFAULT_VARIABLES, all_panels, dashboard_queries,
                                load_dashboard, raw_queries, substitute)
-from metric_catalog import STATES, queryable_metrics, referenced_metrics
+from metric_catalog import PROCESS_METRICS, STATES, queryable_metrics, referenced_metrics
 
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 GRAFANA_BUILTIN = {"type": "grafana", "uid": "-- Grafana --"}
@@ -98,8 +98,17 @@ class DashboardTest(unittest.TestCase):
 
     def test_panel_queries_follow_the_component_variable(self):
         for source, expr, _ in raw_queries(self.dashboard):
-            if not source.startswith("variable "):
+            # The exporter's own metrics have no component to follow (the shards panel).
+            if not source.startswith("variable ") and referenced_metrics(expr) - PROCESS_METRICS:
                 self.assertIn('component=~"$component"', expr, source)
+
+    def test_shards_are_counted_across_replicas(self):
+        shard_queries = [expr for _, expr, _ in raw_queries(self.dashboard)
+                         if "alembic_exporter_shards" in referenced_metrics(expr)]
+        self.assertIn("count by (job) (count by (job, index) (alembic_exporter_shards))",
+                      shard_queries)
+        for expr in shard_queries:
+            self.assertNotIn("instance", expr, "a per-instance query does not aggregate")
 
     def test_table_columns_come_from_its_queries(self):
         for panel in self.panels:

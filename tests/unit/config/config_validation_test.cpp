@@ -44,7 +44,7 @@ TEST_CASE("each bad fixture reports exactly its problems") {
       {"bad-unknown-key.yaml", {"2:1: unknown key 'intervall' (did you mean 'interval'?)"}},
       {"bad-unknown-key-no-suggestion.yaml",
        {"2:1: unknown key 'metrics_path' (expected one of: listen, interval, timeout, "
-        "web_config_file, log, components)"}},
+        "web_config_file, log, shard, max_connections, components)"}},
       {"bad-unknown-component-key.yaml",
        {"3:5: component 'manager' needs 'alembic_ini', 'pyproject_toml' or 'script_location'",
         "4:5: unknown key 'alembic_init' (did you mean 'alembic_ini'?)"}},
@@ -106,6 +106,19 @@ TEST_CASE("each bad fixture reports exactly its problems") {
         "behind, diverged, no_revision, unknown_revision, unreachable, script_error)"}},
       {"bad-not-a-mapping.yaml",
        {"2:1: the configuration must be a mapping of settings, not a list"}},
+      {"bad-shard-index.yaml",
+       {"2:16: shard index 2 is not one of the 2 shards (expected 0 to 1)"}},
+      {"bad-shard-count.yaml", {"4:10: shard count must be at least 1, not 0"}},
+      {"bad-shard-not-integer.yaml",
+       {"2:16: 'index' must be an integer, not '1'",
+        "2:28: 'count' must be an integer, not 'two'"}},
+      {"bad-shard-unknown-key.yaml",
+       {"2:8: missing required key 'count' of 'shard' (expected {index: I, count: N})",
+        "2:19: unknown key 'cuont' (did you mean 'count'?)"}},
+      {"bad-shard-scalar.yaml",
+       {"2:8: 'shard' must be a mapping, not a string (write shard: {index: I, count: N}; on the "
+        "command line --shard I/N)"}},
+      {"bad-max-connections.yaml", {"2:18: 'max_connections' must be from 1 to 10000, not 0"}},
   };
   const auto environment = testing::backend_ai_host();
   for (const auto& bad : fixtures) {
@@ -211,6 +224,8 @@ TEST_CASE("defaults are filled in") {
   CHECK(config.timeout == 5s);
   CHECK_FALSE(config.web_config_file.has_value());
   CHECK(config.log == LogTarget::automatic);
+  CHECK(config.shard == Shard{0, 1});
+  CHECK(config.max_connections == 4);
   REQUIRE(config.components.size() == 1);
   const auto& component = config.components[0];
   CHECK(component.alembic_ini == "/opt/backend.ai/alembic.ini");
@@ -226,6 +241,15 @@ TEST_CASE("defaults are filled in") {
   CHECK(component.ready_states == std::vector<State>{State::up_to_date});
   CHECK_FALSE(component.database.url.has_value());
   CHECK_FALSE(component.database.password_file.has_value());
+}
+
+TEST_CASE("the shard and the per-server connection cap") {
+  const auto config = valid(parse_config(
+      "shard: {index: 2, count: 3}\nmax_connections: 12\ncomponents:\n  - name: manager\n"
+      "    alembic_ini: /opt/backend.ai/alembic.ini\n",
+      "config.yaml", testing::backend_ai_host()));
+  CHECK(config.shard == Shard{2, 3});
+  CHECK(config.max_connections == 12);
 }
 
 TEST_CASE("a script_location component: relative paths, variables, overrides") {

@@ -40,6 +40,8 @@ interval: 1m30s
 timeout: 5s
 web_config_file: ~
 log: auto
+shard: {index: 0, count: 1}
+max_connections: 4
 components:
   - name: manager
     alembic_ini: /opt/backend.ai/alembic.ini

@@ -95,6 +95,11 @@ TEST_CASE("TOML syntax errors are located") {
   CHECK(settings("# caf\xC3\xA9\n[tool.alembic]\nscript_location = 'caf\xC3\xA9'  # \xC3\xA9\n"
                  "x = '''\n\xC3\xA9'''\ny = \"\\\"\xC3\xA9\"\n")
             .script_location == "caf\xC3\xA9");
+  // Quoted keys that differ only in a non-ASCII character are different keys in the copy too.
+  CHECK(settings("[tool.other]\n\"\xC3\xA9\" = 1\n\"\xC3\xA8\" = 2\n[tool.alembic]\n"
+                 "script_location = 'm'\n")
+            .script_location == "m");
+  CHECK(error_of("\"\xC3\xA9\" = 1\n\"\xC3\xA9\" = 2\n").starts_with("2:"));
   CHECK(settings("\xEF\xBB\xBF[tool.alembic]\nscript_location = 'm'\n").script_location == "m");
   CHECK(error_of("[tool.alembic]\nscript_location = \"unterminated\n").starts_with("2:"));
   CHECK(

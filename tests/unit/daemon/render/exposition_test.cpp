@@ -134,6 +134,13 @@ TEST_CASE("all seven states are present for every component, one of them set") {
   }
 }
 
+TEST_CASE("the replica's shard: its index as a label, the shard count as the value") {
+  core::Snapshot snapshot;
+  snapshot.shard = config::Shard{2, 5};
+  const std::string text = exposition_text(snapshot);
+  CHECK(text.find("\nalembic_exporter_shards{index=\"2\"} 5\n") != std::string::npos);
+}
+
 TEST_CASE("unknown values are absent, not zero") {
   const std::string text = exposition_text(fixture_snapshot());
   CHECK(text.find("alembic_pending_migrations{component=\"appproxy\"}") == std::string::npos);
