@@ -11,6 +11,7 @@
 #include "collectors/alembic/script_directory.hpp"
 #include "collectors/database_engine.hpp"
 #include "collectors/limited_reader.hpp"
+#include "collectors/mysql/libmariadb.hpp"
 #include "collectors/mysql/mysql_version_reader.hpp"
 #include "collectors/postgres/schema_batch.hpp"
 #include "collectors/postgres/target_lister.hpp"
@@ -149,6 +150,8 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
       auto url = mysql::parse_mysql_url(url_text);
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       auto& parsed = std::get<mysql::MysqlUrl>(url);
+      const auto& connector = mysql::load_libmariadb();
+      if (const auto* error = std::get_if<std::string>(&connector)) return fail(*error);
       std::string endpoint = mysql::endpoint_of(parsed);
       return network_reader<mysql::MysqlVersionReader>(io, source, std::move(parsed), table, schema,
                                                        std::move(endpoint), "MySQL/MariaDB",
