@@ -9,7 +9,8 @@ Usage: startup.py BUILD_DIR [--idle SECONDS]
 * Idle memory: `alembic_exporter serve` and Debian's prometheus-sql-exporter, both watching the
   same 3 databases of one throwaway PostgreSQL (one up to date, one behind, one without a
   revision: bench/footprint_components.py), running side by side; after both have checked and
-  been scraped, /proc/<pid>/smaps_rollup and VmHWM of each.
+  been scraped, /proc/<pid>/smaps_rollup and VmHWM of each, and where the resident pages of
+  each alembic_exporter are (/proc/<pid>/smaps, by mapped object).
 
 BENCH_BASELINE=/path/to/an/older/alembic_exporter adds that binary to both parts.
 Prints Markdown and writes it to BUILD_DIR/bench-results/startup.md. Run with /usr/bin/python3.
@@ -136,6 +137,49 @@ def memory_row(label, pid):
             f"{status['Threads']} |")
 
 
+def resident_by_object(pid):
+    """Rss and Pss (bytes) of each mapped file of `pid`, and of its anonymous memory: the heap,
+    the main stack, and the other anonymous mappings (thread stacks, arenas), from smaps."""
+    objects = {}
+    name = None
+    with open(f"/proc/{pid}/smaps") as handle:
+        for line in handle:
+            header = re.match(r"^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$", line)
+            if header:
+                name = os.path.basename(header[1]) if header[1].startswith("/") else (
+                    header[1] or "anonymous (thread stacks, malloc arenas)")
+                continue
+            field = re.match(r"^(Rss|Pss):\s+(\d+) kB", line)
+            if field:
+                totals = objects.setdefault(name, {"Rss": 0, "Pss": 0})
+                totals[field[1]] += int(field[2]) * 1024
+    return objects
+
+
+def breakdown_section(pids, shown=14):
+    """Where the resident pages of each alembic_exporter are, largest first."""
+    by_label = {label: resident_by_object(pid) for label, pid in pids.items()}
+    names = sorted({name for objects in by_label.values() for name in objects},
+                   key=lambda name: -max(o.get(name, {"Rss": 0})["Rss"]
+                                         for o in by_label.values()))
+    labels = list(by_label)
+    lines = ["### Resident pages by object (smaps, same moment)", "",
+             "| object | " + " | ".join(f"{label} RSS (PSS)" for label in labels) + " |",
+             "|---|" + "---:|" * len(labels)]
+    for name in names[:shown]:
+        cells = []
+        for label in labels:
+            totals = by_label[label].get(name)
+            cells.append("-" if totals is None else
+                         f"{totals['Rss'] / 1024:.0f} KiB ({totals['Pss'] / 1024:.0f})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    rest = [sum(totals["Rss"] for name, totals in by_label[label].items()
+                if name not in names[:shown]) for label in labels]
+    lines.append("| everything else | " + " | ".join(f"{bytes / 1024:.0f} KiB" for bytes in rest)
+                 + " |")
+    return lines + [""]
+
+
 def memory_section(exporters, root, idle_seconds):
     with PostgresCluster() as cluster:
         factory = footprint_components.ComponentFactory(root, cluster, free_port())
@@ -173,7 +217,9 @@ def memory_section(exporters, root, idle_seconds):
                     f"scraped twice, read {idle_seconds:g} s after the first scrape.", "",
                     "| daemon | RSS | PSS | Anonymous | peak RSS (VmHWM) | threads |",
                     "|---|---:|---:|---:|---:|---:|",
-                    *(memory_row(label, pid) for label, pid in pids.items()), ""]
+                    *(memory_row(label, pid) for label, pid in pids.items()), "",
+                    *breakdown_section({label: pid for label, pid in pids.items()
+                                        if label != "prometheus-sql-exporter"})]
 
 
 def main():

@@ -11,6 +11,7 @@
 #include "collectors/alembic/script_directory.hpp"
 #include "collectors/database_engine.hpp"
 #include "collectors/limited_reader.hpp"
+#include "collectors/mysql/libmariadb.hpp"
 #include "collectors/mysql/mysql_version_reader.hpp"
 #include "collectors/postgres/schema_batch.hpp"
 #include "collectors/postgres/target_lister.hpp"
@@ -149,6 +150,8 @@ std::variant<ReaderChoice, std::string> make_reader(asio::io_context& io,
       auto url = mysql::parse_mysql_url(url_text);
       if (auto* error = std::get_if<std::string>(&url)) return fail(*error);
       auto& parsed = std::get<mysql::MysqlUrl>(url);
+      const auto& connector = mysql::load_libmariadb();
+      if (const auto* error = std::get_if<std::string>(&connector)) return fail(*error);
       std::string endpoint = mysql::endpoint_of(parsed);
       return network_reader<mysql::MysqlVersionReader>(io, source, std::move(parsed), table, schema,
                                                        std::move(endpoint), "MySQL/MariaDB",
@@ -258,6 +261,8 @@ std::variant<std::unique_ptr<Collector>, std::string> CollectorFactory::make(
       .expected_heads = source.expected_heads,
   };
   if (!source.current_override) {
+    // A schema target's reads join its batch's one statement; they do not take a server slot
+    // each (the batch is one session).
     auto reader = source.target_schema ? trees_->schema_reader(io, source, settings)
                                        : make_reader(io, source, settings, *servers_);
     if (auto* error = std::get_if<std::string>(&reader)) return *error;

@@ -1,6 +1,7 @@
 #include "collectors/alembic/module_namespace.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <utility>
@@ -38,11 +39,17 @@ int depth_change(const Token& token) {
 std::string source_between(const Token& first, const Token& last) {
   const char* begin = first.text.data();
   const char* end = last.text.data() + last.text.size();
-  std::string_view text(begin, static_cast<std::size_t>(end - begin));
+  const std::string_view text(begin, static_cast<std::size_t>(end - begin));
   constexpr std::size_t kMaxShown = 40;
-  const std::size_t cut = std::min(text.find_first_of("\r\n"), kMaxShown);
-  if (cut >= text.size()) return std::string(text);
-  return std::string(text.substr(0, cut)) + "...";
+  // A loop rather than find_first_of("\r\n"), which calls memchr once per byte; it looks no
+  // further than what can be shown.
+  std::size_t cut = 0;
+  while (cut < text.size() && cut < kMaxShown && text[cut] != '\r' && text[cut] != '\n') ++cut;
+  if (cut == text.size()) return std::string(text);
+  std::string shown;
+  shown.reserve(cut + 3);
+  shown.append(text.substr(0, cut)).append("...");
+  return shown;
 }
 
 std::string describe_token(const Token& token) {
@@ -52,7 +59,11 @@ std::string describe_token(const Token& token) {
     if (literal.formatted) return "an f-string";
     if (literal.bytes) return "a bytes literal";
   }
-  return "`" + source_between(token, token) + "`";
+  const std::string source = source_between(token, token);
+  std::string quoted;
+  quoted.reserve(source.size() + 2);
+  quoted.append("`").append(source).append("`");
+  return quoted;
 }
 
 StaticValue unknown_at(const Token& token, Why why, std::string subject) {
@@ -277,11 +288,11 @@ class Evaluator {
   }
 
   static bool is_keyword(std::string_view word) {
-    for (const std::string_view keyword : {"lambda", "not", "await", "yield", "if", "else", "for",
-                                           "in", "is", "and", "or", "True", "False"}) {
-      if (word == keyword) return true;
-    }
-    return false;
+    // string_views, not C strings: comparing with those would call strlen for each.
+    static constexpr std::array<std::string_view, 13> kKeywords = {
+        "lambda", "not", "await", "yield", "if",   "else", "for",
+        "in",     "is",  "and",   "or",    "True", "False"};
+    return std::find(kKeywords.begin(), kKeywords.end(), word) != kKeywords.end();
   }
 
   /// Adjacent literals concatenate, as in Python.
@@ -400,19 +411,15 @@ StaticValue ModuleNamespace::evaluate(std::span<const Token> expression) const {
   return Evaluator(expression, *this).read();
 }
 
+std::string ModuleNamespace::Binding::value_text() const { return describe_token(value_start); }
+
 const ModuleNamespace::Binding* ModuleNamespace::find(std::string_view name) const {
-  const auto it = names_.find(std::string(name));
+  const auto it = names_.find(name);
   return it == names_.end() ? nullptr : &it->second;
 }
 
 void ModuleNamespace::bind(const Token& target, StaticValue value, const Token& value_start,
                            std::string_view block) {
-  Binding binding;
-  binding.target_line = target.line;
-  binding.target_column = target.column();
-  binding.value_line = value_start.line;
-  binding.value_column = value_start.column();
-  binding.value_text = describe_token(value_start);
   if (!block.empty()) {
     // The block may not run: only what the name holds either way is certain.
     const Binding* before = find(target.text);
@@ -422,8 +429,11 @@ void ModuleNamespace::bind(const Token& target, StaticValue value, const Token& 
     if (before != nullptr) either.strings = held_by_both(before->value, value);
     value = std::move(either);
   }
+  // Filled in place: building a Binding and moving it in costs a cold scan several percent.
+  Binding& binding = names_.try_emplace(std::string(target.text)).first->second;
   binding.value = std::move(value);
-  names_.insert_or_assign(std::string(target.text), std::move(binding));
+  binding.target = target;
+  binding.value_start = value_start;
 }
 
 void ModuleNamespace::bind_unknown(const Token& name, Why why, std::string_view keyword,
@@ -506,7 +516,7 @@ void ModuleNamespace::execute(std::span<const Token> statement, std::string_view
 void ModuleNamespace::execute_assignment(std::span<const Token> targets,
                                          std::span<const Token> value_tokens,
                                          std::string_view block) {
-  const StaticValue value = evaluate(value_tokens);
+  StaticValue value = evaluate(value_tokens);
   const Token& value_start = value_tokens.front();
   std::size_t begin = 0;
   int depth = 0;
@@ -519,7 +529,9 @@ void ModuleNamespace::execute_assignment(std::span<const Token> targets,
       const bool plain =
           name.kind == TokenKind::name && (target.size() == 1 || is_op(target[1], ":"));
       if (plain) {
-        bind(name, value, value_start, block);
+        // The last `=` ends the targets: its target takes the value, the others a copy.
+        const bool last = i + 1 == targets.size();
+        bind(name, last ? std::move(value) : value, value_start, block);
       } else if (name.kind == TokenKind::name && target.size() > 1 &&
                  (is_op(target[1], ".") || is_op(target[1], "["))) {
         mark_changed_in_place(name, block);

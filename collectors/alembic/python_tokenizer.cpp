@@ -1,7 +1,10 @@
 #include "collectors/alembic/python_tokenizer.hpp"
 
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -9,6 +12,15 @@ namespace alembic_exporter::alembic {
 namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
+
+/// A byte class as a table: a lookup is cheaper than string_view::find, which calls memchr.
+constexpr std::array<bool, 256> byte_set(std::string_view bytes) {
+  std::array<bool, 256> table{};
+  for (const char c : bytes) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
+
+bool in(const std::array<bool, 256>& table, char c) { return table[static_cast<unsigned char>(c)]; }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -40,22 +52,25 @@ bool is_code(TokenKind kind) {
 
 /// Code points in [begin, end) plus one: the column at `end` of a line beginning at `begin`.
 int column_between(const char* begin, const char* end) {
-  // Branch-free so that it vectorizes: UTF-8 continuation bytes do not start a code point.
-  int continuation_bytes = 0;
-  for (const char* c = begin; c < end; ++c) {
-    continuation_bytes += (static_cast<unsigned char>(*c) & 0xC0) == 0x80;
+  // UTF-8 continuation bytes (10xxxxxx) do not start a code point. Counted eight bytes at a time
+  // (bit 7 set, bit 6 clear): every binding asks for two columns, and a byte loop cost a cold
+  // parse 5 % of its instructions (callgrind).
+  constexpr std::uint64_t kHighBits = 0x8080808080808080;
+  std::size_t continuation_bytes = 0;
+  const char* c = begin;
+  for (; end - c >= 8; c += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, c, sizeof word);
+    continuation_bytes += static_cast<std::size_t>(std::popcount(word & ~(word << 1) & kHighBits));
   }
-  return static_cast<int>(end - begin) - continuation_bytes + 1;
+  for (; c < end; ++c) continuation_bytes += (static_cast<unsigned char>(*c) & 0xC0) == 0x80;
+  return static_cast<int>(end - begin) - static_cast<int>(continuation_bytes) + 1;
 }
 
 // The bytes a string literal's scan must look at; any other byte is part of the literal.
-constexpr std::array<bool, 256> string_special_chars = [] {
-  std::array<bool, 256> table{};
-  for (const char c : std::string_view("\\'\"\n\r{")) table[static_cast<unsigned char>(c)] = true;
-  return table;
-}();
+constexpr std::array<bool, 256> string_special_chars = byte_set("\\'\"\n\r{");
 
-bool is_string_special(char c) { return string_special_chars[static_cast<unsigned char>(c)]; }
+bool is_string_special(char c) { return in(string_special_chars, c); }
 
 bool is_triple_quote(std::string_view text, std::size_t offset, char quote) {
   return offset + 2 < text.size() && text[offset] == quote && text[offset + 1] == quote &&
@@ -92,20 +107,20 @@ constexpr std::array<std::string_view, 5> three_char_operators = {
 constexpr std::array<std::string_view, 19> two_char_operators = {
     "->", ":=", "==", "!=", "<=", ">=", "**", "//", "<<", ">>",
     "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="};
-constexpr std::string_view one_char_operators = "+-*/%@&|^~<>=.,:;";
+constexpr std::array<bool, 256> one_char_operators = byte_set("+-*/%@&|^~<>=.,:;");
+// Every operator longer than one character has one of these second characters.
+constexpr std::array<bool, 256> second_chars_of_longer_operators = byte_set("=*/<>.");
 
 std::size_t operator_length(std::string_view rest) {
-  // Every operator longer than one character has one of these second characters.
-  if (rest.size() < 2 || std::string_view("=*/<>.").find(rest[1]) == npos) {
-    return one_char_operators.find(rest[0]) != npos ? 1 : 0;
+  if (rest.size() >= 2 && in(second_chars_of_longer_operators, rest[1])) {
+    for (const auto op : three_char_operators) {
+      if (rest.starts_with(op)) return 3;
+    }
+    for (const auto op : two_char_operators) {
+      if (rest.starts_with(op)) return 2;
+    }
   }
-  for (const auto op : three_char_operators) {
-    if (rest.starts_with(op)) return 3;
-  }
-  for (const auto op : two_char_operators) {
-    if (rest.starts_with(op)) return 2;
-  }
-  return one_char_operators.find(rest[0]) != npos ? 1 : 0;
+  return in(one_char_operators, rest[0]) ? 1 : 0;
 }
 
 std::string invalid_character_message(char c) {
@@ -140,12 +155,13 @@ Token PythonTokenizer::next() {
 Token PythonTokenizer::make(TokenKind kind, std::size_t begin, std::size_t end, int line,
                             std::size_t line_begin) {
   logical_line_open_ = logical_line_open_ || is_code(kind);
-  return {kind, line, source_.substr(begin, end - begin), source_.data() + line_begin};
+  // Not substr(): begin <= end <= size always holds here, and its range check cost instructions.
+  return {kind, line, std::string_view(source_.data() + begin, end - begin),
+          source_.data() + line_begin};
 }
 
 Token PythonTokenizer::make(TokenKind kind, std::size_t begin, std::size_t end) {
-  logical_line_open_ = logical_line_open_ || is_code(kind);
-  return {kind, line_, source_.substr(begin, end - begin), source_.data() + line_begin_};
+  return make(kind, begin, end, line_, line_begin_);
 }
 
 Token PythonTokenizer::fail(int line, int column, std::string message) {

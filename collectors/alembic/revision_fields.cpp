@@ -74,7 +74,7 @@ std::vector<std::string> unique(const std::vector<std::string>& strings) {
 std::optional<RevisionParseError> store_revision(const Binding& binding, Revision& revision) {
   const std::string& id = binding.value.strings.front();
   if (id.empty()) {
-    return RevisionParseError{binding.value_line, binding.value_column,
+    return RevisionParseError{binding.value_line(), binding.value_column(),
                               "revision: expected a non-empty string"};
   }
   // alembic's Revision.verify_rev_id rejects these characters (revision.py).
@@ -86,7 +86,7 @@ std::optional<RevisionParseError> store_revision(const Binding& binding, Revisio
   }
   if (!illegal.empty()) {
     return RevisionParseError{
-        binding.value_line, binding.value_column,
+        binding.value_line(), binding.value_column(),
         "revision: character(s) '" + illegal + "' not allowed in revision identifier '" + id + "'"};
   }
   revision.id = id;
@@ -98,7 +98,7 @@ std::optional<RevisionParseError> store_down_revision(const Binding& binding, Re
   // alembic >= 1.9 applies to_tuple first, so "" names a revision "" that does not exist
   // (1.8.1 took a lone "" for None: see docs/).
   if (std::find(strings.begin(), strings.end(), "") != strings.end()) {
-    return RevisionParseError{binding.value_line, binding.value_column,
+    return RevisionParseError{binding.value_line(), binding.value_column(),
                               "down_revision: expected a non-empty string"};
   }
   revision.down_revisions = unique(strings);
@@ -120,7 +120,7 @@ std::optional<RevisionParseError> store_depends_on(const Binding& binding, Revis
     if (revision.down_revisions.empty()) {
       // ...yet Revision._is_real_base asks `dependencies is None`: "" is not, so a base
       // revision with it is no real base and RevisionMap raises DependencyCycleDetected.
-      return RevisionParseError{binding.value_line, binding.value_column,
+      return RevisionParseError{binding.value_line(), binding.value_column(),
                                 "depends_on: an empty string on a base revision makes alembic "
                                 "fail (DependencyCycleDetected); write `depends_on = None`"};
     }
@@ -179,7 +179,8 @@ RevisionParseError wrong_value(const Binding& binding, std::string_view field,
   if (value.shape == Shape::unknown) {
     return {value.line, value.column, prefix + " (" + explain(value) + ")"};
   }
-  return {binding.value_line, binding.value_column, prefix + " (found " + binding.value_text + ")"};
+  return {binding.value_line(), binding.value_column(),
+          prefix + " (found " + binding.value_text() + ")"};
 }
 
 Revision::ImportTimeValue at_import(const Field& field, const StaticValue& value,
@@ -201,7 +202,7 @@ std::optional<RevisionParseError> read_field(const Field& field, const Binding& 
   const bool rejected = dynamic ? field.when_dynamic == WhenDynamic::error
                                 : field.accepts == Accepts::string && value.shape != Shape::string;
   if (rejected) return wrong_value(binding, field.name, value_of(kExpected, field.accepts));
-  revision.lines.*field.line = binding.target_line;
+  revision.lines.*field.line = binding.target_line();
   if (auto error = field.store(binding, revision)) return error;
   if (dynamic) revision.*field.at_import = at_import(field, value, revision);
   return std::nullopt;
@@ -218,7 +219,7 @@ RevisionFileParse revision_from_names(const ModuleNamespace& names, std::string 
     if (binding == nullptr) {
       if (field.when_missing == WhenMissing::not_a_revision) return NotARevision{};
       if (field.when_missing == WhenMissing::error) {
-        return RevisionParseError{first->target_line, first->target_column,
+        return RevisionParseError{first->target_line(), first->target_column(),
                                   "revision '" + revision.id + "' has no module-level " +
                                       std::string(field.name) + " (" +
                                       std::string(field.missing_hint) + ")"};

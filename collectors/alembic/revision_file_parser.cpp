@@ -1,6 +1,7 @@
 #include "collectors/alembic/revision_file_parser.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -41,11 +42,12 @@ LineKind kind_of_line(const std::vector<Token>& tokens) {
     return tokens.size() > 1 && tokens[1].text == "def" ? LineKind::function
                                                         : LineKind::conditional;
   }
-  for (const std::string_view keyword :
-       {"if", "elif", "else", "while", "for", "try", "except", "finally", "with"}) {
-    if (word == keyword) return LineKind::conditional;
-  }
-  return LineKind::simple;
+  // string_views, not C strings: comparing with those would call strlen for each.
+  static constexpr std::array<std::string_view, 9> kBlockKeywords = {
+      "if", "elif", "else", "while", "for", "try", "except", "finally", "with"};
+  return std::find(kBlockKeywords.begin(), kBlockKeywords.end(), word) != kBlockKeywords.end()
+             ? LineKind::conditional
+             : LineKind::simple;
 }
 
 bool is_whitespace(char c) {

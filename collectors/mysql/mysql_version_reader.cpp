@@ -8,6 +8,7 @@
 #include <asio/steady_timer.hpp>
 #include <stdexcept>
 
+#include "collectors/mysql/libmariadb.hpp"
 #include "collectors/mysql/mysql_failure.hpp"
 #include "collectors/password_file.hpp"
 #include "collectors/reconnect_backoff.hpp"
@@ -18,10 +19,10 @@ namespace alembic_exporter::mysql {
 namespace {
 
 struct Closer {
-  void operator()(MYSQL* connection) const { mysql_close(connection); }
+  void operator()(MYSQL* connection) const { libmariadb().close(connection); }
 };
 struct ResultFreer {
-  void operator()(MYSQL_RES* result) const { mysql_free_result(result); }
+  void operator()(MYSQL_RES* result) const { libmariadb().free_result(result); }
 };
 using Connection = std::unique_ptr<MYSQL, Closer>;
 using Result = std::unique_ptr<MYSQL_RES, ResultFreer>;
@@ -83,6 +84,7 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
  public:
   Operation(asio::io_context& io, MysqlReaderSettings settings)
       : io_(io),
+        connector_(libmariadb()),
         settings_(std::move(settings)),
         endpoint_(endpoint_of(settings_.url)),
         query_(version_query(settings_.version_table, settings_.version_table_schema,
@@ -148,7 +150,7 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
   void abort_connection() {
     socket_.close();
     if (connection_) {
-      const my_socket fd = mysql_get_socket(connection_.get());
+      const my_socket fd = connector_.get_socket(connection_.get());
       if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
       connection_.reset();
     }
@@ -166,13 +168,13 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
     resume_ = resume;
     complete_ = complete;
     const std::uint64_t wait = ++wait_token_;
-    if (const auto error = socket_.follow(mysql_get_socket(connection_.get()))) {
+    if (const auto error = socket_.follow(connector_.get_socket(connection_.get()))) {
       socket_failed(error);
       return;
     }
     if ((status & MYSQL_WAIT_TIMEOUT) != 0) {
       library_timer_.expires_after(
-          std::chrono::milliseconds(mysql_get_timeout_value_ms(connection_.get())));
+          std::chrono::milliseconds(connector_.get_timeout_value_ms(connection_.get())));
       library_timer_.async_wait(waiter(wait, MYSQL_WAIT_TIMEOUT));
     }
     if ((status & MYSQL_WAIT_READ) != 0) {
@@ -211,7 +213,7 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
       }
       password_ = std::move(std::get<std::string>(read));
     }
-    connection_.reset(mysql_init(nullptr));
+    connection_.reset(connector_.init(nullptr));
     if (!connection_) {
       connect_failed({FailureReason::protocol, "Connector/C could not allocate a connection"});
       return;
@@ -223,31 +225,31 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
       return value.empty() ? nullptr : value.c_str();
     };
     const int status =
-        mysql_real_connect_start(&ignored, connection_.get(), text(url.host), url.user.c_str(),
-                                 password_ ? password_->c_str() : nullptr, url.database.c_str(),
-                                 url.port, text(url.unix_socket), 0);
+        connector_.real_connect_start(&ignored, connection_.get(), text(url.host), url.user.c_str(),
+                                      password_ ? password_->c_str() : nullptr,
+                                      url.database.c_str(), url.port, text(url.unix_socket), 0);
     await(status, &Operation::continue_connect, &Operation::connect_done);
   }
 
   void set_options() {
     MYSQL* connection = connection_.get();
-    mysql_options(connection, MYSQL_OPT_NONBLOCK, nullptr);
+    connector_.options(connection, MYSQL_OPT_NONBLOCK, nullptr);
     const unsigned seconds = static_cast<unsigned>(
         std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(settings_.timeout).count()));
-    mysql_options(connection, MYSQL_OPT_CONNECT_TIMEOUT, &seconds);
-    mysql_options(connection, MYSQL_OPT_READ_TIMEOUT, &seconds);
-    mysql_options(connection, MYSQL_OPT_WRITE_TIMEOUT, &seconds);
+    connector_.options(connection, MYSQL_OPT_CONNECT_TIMEOUT, &seconds);
+    connector_.options(connection, MYSQL_OPT_READ_TIMEOUT, &seconds);
+    connector_.options(connection, MYSQL_OPT_WRITE_TIMEOUT, &seconds);
     const my_bool no = 0;
-    mysql_options(connection, MYSQL_OPT_LOCAL_INFILE, &no);
-    mysql_optionsv(connection, MYSQL_OPT_CONNECT_ATTR_ADD, "program_name", "alembic_exporter");
+    connector_.options(connection, MYSQL_OPT_LOCAL_INFILE, &no);
+    connector_.optionsv(connection, MYSQL_OPT_CONNECT_ATTR_ADD, "program_name", "alembic_exporter");
     for (const auto& command : session_commands(settings_.timeout)) {
-      mysql_options(connection, MYSQL_INIT_COMMAND, command.c_str());
+      connector_.options(connection, MYSQL_INIT_COMMAND, command.c_str());
     }
     const MysqlUrl& url = settings_.url;
     if (!url.charset.empty())
-      mysql_options(connection, MYSQL_SET_CHARSET_NAME, url.charset.c_str());
+      connector_.options(connection, MYSQL_SET_CHARSET_NAME, url.charset.c_str());
     const auto set_path = [&](mysql_option option, const std::string& value) {
-      if (!value.empty()) mysql_options(connection, option, value.c_str());
+      if (!value.empty()) connector_.options(connection, option, value.c_str());
     };
     set_path(MYSQL_OPT_SSL_CA, url.ssl_ca);
     set_path(MYSQL_OPT_SSL_CAPATH, url.ssl_capath);
@@ -258,11 +260,11 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
     // the server's certificate checked for VERIFY_CA/VERIFY_IDENTITY and its name for
     // VERIFY_IDENTITY or ssl_check_hostname=true.
     const my_bool enforce_flag = tls_required() ? 1 : 0;
-    mysql_options(connection, MYSQL_OPT_SSL_ENFORCE, &enforce_flag);
+    connector_.options(connection, MYSQL_OPT_SSL_ENFORCE, &enforce_flag);
     const bool verify = url.ssl_mode == SslMode::verify_identity ||
                         url.ssl_check_hostname.value_or(url.ssl_mode == SslMode::verify_ca);
     const my_bool verify_flag = verify ? 1 : 0;
-    mysql_options(connection, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_flag);
+    connector_.options(connection, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_flag);
   }
 
   bool tls_required() const {
@@ -274,18 +276,18 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
 
   int continue_connect(int ready) {
     MYSQL* ignored = nullptr;
-    return mysql_real_connect_cont(&ignored, connection_.get(), ready);
+    return connector_.real_connect_cont(&ignored, connection_.get(), ready);
   }
 
   void connect_done() {
     password_.reset();
-    if (mysql_errno(connection_.get()) != 0) {
+    if (connector_.errno_of(connection_.get()) != 0) {
       connect_failed(server_failure());
       return;
     }
     // Connector/C 3.3 refuses a server without TLS only when it is to verify the certificate;
     // ssl_mode=REQUIRED (TLS without verification) is checked here.
-    if (tls_required() && mysql_get_ssl_cipher(connection_.get()) == nullptr) {
+    if (tls_required() && connector_.get_ssl_cipher(connection_.get()) == nullptr) {
       connect_failed({FailureReason::ssl,
                       failure_detail(FailureReason::ssl, endpoint_,
                                      "TLS is required, but the server does not support it")});
@@ -303,8 +305,8 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
   }
 
   ReadFailure server_failure() const {
-    const unsigned number = mysql_errno(connection_.get());
-    const std::string_view message = mysql_error(connection_.get());
+    const unsigned number = connector_.errno_of(connection_.get());
+    const std::string_view message = connector_.error_of(connection_.get());
     const FailureReason reason = failure_reason_for_error(number, message);
     if (reason == FailureReason::connection_refused || reason == FailureReason::dns) {
       return {reason, failure_detail(reason, endpoint_, "")};
@@ -317,25 +319,25 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
   void start_query() {
     phase_ = Phase::querying;
     int ignored = 0;
-    await(mysql_real_query_start(&ignored, connection_.get(), query_.c_str(), query_.size()),
+    await(connector_.real_query_start(&ignored, connection_.get(), query_.c_str(), query_.size()),
           &Operation::continue_query, &Operation::query_sent);
   }
 
   int continue_query(int ready) {
     int ignored = 0;
-    return mysql_real_query_cont(&ignored, connection_.get(), ready);
+    return connector_.real_query_cont(&ignored, connection_.get(), ready);
   }
 
   int continue_store(int ready) {
-    return mysql_store_result_cont(&result_, connection_.get(), ready);
+    return connector_.store_result_cont(&result_, connection_.get(), ready);
   }
 
   void query_sent() {
-    if (mysql_errno(connection_.get()) != 0) {
+    if (connector_.errno_of(connection_.get()) != 0) {
       query_failed();
       return;
     }
-    await(mysql_store_result_start(&result_, connection_.get()), &Operation::continue_store,
+    await(connector_.store_result_start(&result_, connection_.get()), &Operation::continue_store,
           &Operation::versions_stored);
   }
 
@@ -346,30 +348,30 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
       return;
     }
     rows_ = VersionTableRows{};
-    while (MYSQL_ROW row = mysql_fetch_row(result.get())) {
+    while (MYSQL_ROW row = connector_.fetch_row(result.get())) {
       if (row[0] != nullptr) rows_.revisions.emplace_back(row[0]);
     }
     std::sort(rows_.revisions.begin(), rows_.revisions.end());
     int ignored = 0;
-    await(mysql_real_query_start(&ignored, connection_.get(), migration_query_.c_str(),
-                                 migration_query_.size()),
+    await(connector_.real_query_start(&ignored, connection_.get(), migration_query_.c_str(),
+                                      migration_query_.size()),
           &Operation::continue_query, &Operation::migration_sent);
   }
 
   void migration_sent() {
-    if (mysql_errno(connection_.get()) != 0) {
+    if (connector_.errno_of(connection_.get()) != 0) {
       // performance_schema off, or not readable by this user: the engine cannot tell.
       finish(std::move(rows_));
       return;
     }
-    await(mysql_store_result_start(&result_, connection_.get()), &Operation::continue_store,
+    await(connector_.store_result_start(&result_, connection_.get()), &Operation::continue_store,
           &Operation::migration_stored);
   }
 
   void migration_stored() {
     const Result result(std::exchange(result_, nullptr));
     if (result) {
-      if (MYSQL_ROW row = mysql_fetch_row(result.get()); row != nullptr && row[0] != nullptr) {
+      if (MYSQL_ROW row = connector_.fetch_row(result.get()); row != nullptr && row[0] != nullptr) {
         MigrationSighting migration;
         migration.pid = std::stoll(row[0]);
         // PROCESSLIST_TIME is the age of the session's current statement, not of its transaction.
@@ -385,7 +387,7 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
   }
 
   void query_failed() {
-    const unsigned number = mysql_errno(connection_.get());
+    const unsigned number = connector_.errno_of(connection_.get());
     if (is_no_such_table(number)) {
       finish(VersionTableRows{{}, true});
       return;
@@ -436,7 +438,7 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
     phase_ = Phase::idle;
     deadline_.cancel();
     library_timer_.cancel();
-    if (result_ != nullptr) mysql_free_result(std::exchange(result_, nullptr));
+    if (result_ != nullptr) connector_.free_result(std::exchange(result_, nullptr));
     if (!settings_.keepalive || std::holds_alternative<ReadFailure>(outcome)) abort_connection();
     asio::post(io_, [done = std::exchange(done_, nullptr), outcome = std::move(outcome)] {
       done(outcome);
@@ -444,6 +446,7 @@ class MysqlVersionReader::Operation : public std::enable_shared_from_this<Operat
   }
 
   asio::io_context& io_;
+  const Libmariadb& connector_;
   const MysqlReaderSettings settings_;
   const std::string endpoint_;
   const std::string query_;

@@ -25,7 +25,8 @@ using MysqlReaderSettings = NetworkReaderSettings<MysqlUrl>;
 /// version table it looks for another session holding a write lock on it in
 /// `performance_schema.metadata_locks`, when the server has that instrument enabled and the
 /// user may read it; otherwise `migration` stays absent. Connector/C resolves host names
-/// synchronously. Not thread-safe: use it from the io_context's one thread.
+/// synchronously. Not thread-safe: use it from the io_context's one thread. Connector/C is
+/// loaded with dlopen: make a reader only after load_libmariadb() succeeded (libmariadb.hpp).
 class MysqlVersionReader final : public VersionReader {
  public:
   MysqlVersionReader(asio::io_context& io, MysqlReaderSettings settings);

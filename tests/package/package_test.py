@@ -37,6 +37,9 @@ EXPECTED_FILES = {
     "/usr/share/doc/alembic-exporter/SYSTEMD.md.gz",
     "/usr/share/doc/alembic-exporter/examples/backend.ai.yaml",
 }
+# Libraries the binary loads with dlopen (daemon/systemd/libsystemd.cpp,
+# collectors/mysql/libmariadb.cpp): dpkg-shlibdeps cannot see them.
+DLOPENED = ("libsystemd.so.0", "libmariadb.so.3")
 
 
 def log(text):
@@ -134,6 +137,22 @@ class PackageTest(unittest.TestCase):
                           "/usr/share/lintian/overrides/alembic-exporter"})
         conffiles = run("dpkg-deb", "--info", str(self.deb), "conffiles").stdout.split()
         self.assertEqual(conffiles, [CONFFILE])
+
+    def test_depends_on_the_packages_of_the_libraries_it_loads_with_dlopen(self):
+        depends = run("dpkg-deb", "--field", str(self.deb), "Depends").stdout
+        packages = {re.split(r"[\s(:]", alternative.strip())[0]
+                    for alternative in re.split(r"[,|]", depends)}
+        with tempfile.TemporaryDirectory() as work:
+            run("dpkg-deb", "--extract", str(self.deb), work)
+            binary = Path(work) / "usr/bin/alembic_exporter"
+            needed = run("readelf", "--dynamic", str(binary)).stdout
+            contents = binary.read_bytes()
+        for soname in DLOPENED:
+            with self.subTest(soname=soname):
+                self.assertIn(soname.encode(), contents)
+                self.assertNotIn(f"[{soname}]", needed)
+                owner = run("dpkg-query", "--search", f"*/{soname}").stdout.split(":")[0]
+                self.assertIn(owner, packages)
 
     def test_maintainer_scripts_never_start_but_restart_and_stop_a_running_daemon(self):
         # Read, not run: these branches need systemd as PID 1, which the throwaway root has not.

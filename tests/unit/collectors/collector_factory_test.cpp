@@ -1,5 +1,6 @@
 #include "collectors/collector_factory.hpp"
 
+#include <dlfcn.h>
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -28,6 +29,22 @@ ComponentSource source(const std::string& name, const std::string& script_locati
   made.script_location = script_location;
   made.current_override = std::vector<std::string>{current};
   return made;
+}
+
+/// A component on `script_location` whose database is `url`.
+ComponentSource with_database(const std::string& name, const std::string& script_location,
+                              const std::string& url) {
+  ComponentSource made;
+  made.name = name;
+  made.script_location = script_location;
+  made.database_url = url;
+  return made;
+}
+
+bool libmariadb_loaded() {
+  void* handle = dlopen("libmariadb.so.3", RTLD_LAZY | RTLD_NOLOAD);
+  if (handle != nullptr) dlclose(handle);  // RTLD_NOLOAD took a reference
+  return handle != nullptr;
 }
 
 std::vector<ComponentStatus> check_all(asio::io_context& io,
@@ -80,6 +97,26 @@ TEST_CASE("components on one script tree share one watch on one inotify instance
 
   collectors.clear();
   CHECK(inotify_census().watches == before.watches);
+}
+
+TEST_CASE("MariaDB Connector/C is loaded when the first MySQL component is made, not before") {
+  TempDir app;
+  app.write("versions/a1.py", revision_file("a1", ""));
+  REQUIRE_FALSE(libmariadb_loaded());
+
+  asio::io_context io;
+  CollectorFactory factory;
+  for (const auto& url : {"postgresql://alembic@localhost/app", "sqlite:///app.db"}) {
+    CAPTURE(url);
+    CHECK(std::holds_alternative<std::unique_ptr<Collector>>(
+        factory.make(io, with_database("other", app.path(), url))));
+    CHECK_FALSE(libmariadb_loaded());
+  }
+
+  const auto made =
+      factory.make(io, with_database("shop", app.path(), "mysql://alembic@localhost/shop"));
+  CHECK(std::holds_alternative<std::unique_ptr<Collector>>(made));
+  CHECK(libmariadb_loaded());
 }
 
 }  // namespace

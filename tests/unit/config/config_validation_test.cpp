@@ -122,6 +122,9 @@ TEST_CASE("each bad fixture reports exactly its problems") {
       {"bad-discover-mysql.yaml",
        {"8:7: 'discover' works only with a PostgreSQL database.url (expected postgresql://...)"}},
       {"bad-discover-not-a-mapping.yaml", {"7:15: 'discover' must be a mapping, not a string"}},
+      {"bad-discover-schema-and-table-schema.yaml",
+       {"7:27: 'version_table_schema' does not apply with 'discover: schemas' (each discovered "
+        "schema holds its own version table)"}},
       {"bad-shard-index.yaml",
        {"2:16: shard index 2 is not one of the 2 shards (expected 0 to 1)"}},
       {"bad-shard-count.yaml", {"4:10: shard count must be at least 1, not 0"}},
@@ -135,9 +138,6 @@ TEST_CASE("each bad fixture reports exactly its problems") {
        {"2:8: 'shard' must be a mapping, not a string (write shard: {index: I, count: N}; on the "
         "command line --shard I/N)"}},
       {"bad-max-connections.yaml", {"2:18: 'max_connections' must be from 1 to 10000, not 0"}},
-      {"bad-discover-schema-and-table-schema.yaml",
-       {"7:27: 'version_table_schema' does not apply with 'discover: schemas' (each discovered "
-        "schema holds its own version table)"}},
   };
   const auto environment = testing::backend_ai_host();
   for (const auto& bad : fixtures) {
