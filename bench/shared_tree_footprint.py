@@ -53,17 +53,24 @@ def tenant_databases(cluster, project_root, count):
     return names
 
 
-def sql_exporter_config(path, cluster, names, interval):
+VERSION_QUERY = "SELECT version_num, 1 AS one FROM alembic_version"
+
+
+def sql_exporter_dsn(cluster, database, user="postgres"):
     # sql_exporter picks its driver by the URL scheme, and knows `postgres://` only.
-    connections = "".join(
-        f"  - 'postgres://postgres@127.0.0.1:{cluster.port}/{name}?sslmode=disable'\n"
-        for name in names)
+    return f"postgres://{user}@127.0.0.1:{cluster.port}/{database}?sslmode=disable"
+
+
+def sql_exporter_config(path, dsns, interval, query=VERSION_QUERY, labels=("version_num",)):
+    """One job reading every connection in `dsns` with `query`, whose rows become samples of
+    `sql_alembic_version` labelled `labels`, value column `one`."""
+    connections = "".join(f"  - '{dsn}'\n" for dsn in dsns)
     with open(path, "w") as handle:
         handle.write(f"jobs:\n- name: tenants\n  interval: '{round(interval)}s'\n"
                      f"  connections:\n{connections}"
                      "  queries:\n  - name: alembic_version\n    help: revision of each tenant\n"
-                     "    labels: [version_num]\n    values: [one]\n"
-                     "    query: SELECT version_num, 1 AS one FROM alembic_version\n")
+                     f"    labels: [{', '.join(labels)}]\n    values: [one]\n"
+                     f"    query: |\n      {query}\n")
 
 
 class SqlExporter:
@@ -128,7 +135,8 @@ def main():
                           f"    database:\n      url: {cluster.libpq_uri(name)}\n"
                           for name in names])
             sql_config = os.path.join(root, "sql_exporter.yaml")
-            sql_exporter_config(sql_config, cluster, names, args.interval)
+            sql_exporter_config(sql_config, [sql_exporter_dsn(cluster, name) for name in names],
+                                args.interval)
             loads = [load_average()]
             daemons = {}
             for label, binary in binaries.items():

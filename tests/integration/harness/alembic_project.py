@@ -38,12 +38,17 @@ class AlembicProject:
             self.set_option("sqlalchemy.url", url)
 
     def _alembic(self, *args):
+        """stdout and stderr of `alembic ARGS`, which logs to stderr."""
+        result = self._run(*args)
+        return result.stdout + result.stderr
+
+    def _run(self, *args):
         result = subprocess.run(ALEMBIC + ["-c", self.ini, *args] if os.path.exists(self.ini)
                                 else ALEMBIC + list(args),
                                 cwd=self.root, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"alembic {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-        return result.stdout + result.stderr
+        return result
 
     def set_option(self, key, value):
         """Sets `key = value` in the [alembic] section, escaping % as configparser needs."""
@@ -89,6 +94,10 @@ class AlembicProject:
 
     def upgrade(self, target="heads"):
         return self._alembic("upgrade", target)
+
+    def upgrade_sql(self, target):
+        """The SQL `alembic upgrade TARGET --sql` prints (offline mode: no connection)."""
+        return self._run("upgrade", target, "--sql").stdout
 
     def downgrade(self, target):
         return self._alembic("downgrade", target)

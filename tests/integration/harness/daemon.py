@@ -136,3 +136,15 @@ class StandaloneDaemon(ExporterDaemon):
 
 def sample(metrics, name, **labels):
     return metrics.get((name, frozenset(labels.items())))
+
+
+def discovered_targets(metrics):
+    """{(component, database, schema): labels of its alembic_status series at 1} of every target
+    found by discovery (issue 18: they carry a `database` label; `schema` is "" for a database)
+    in an exposition parsed by ExporterDaemon.metrics()."""
+    found = {}
+    for (name, labels), value in metrics.items():
+        labels = dict(labels)
+        if name == "alembic_status" and value == 1 and "database" in labels:
+            found[(labels["component"], labels["database"], labels.get("schema", ""))] = labels
+    return found

@@ -39,6 +39,7 @@ class ThrowawayServer:
     START_ATTEMPTS = 5
 
     def __init__(self):
+        self.parent = None  # of the temporary directory; None: the default one
         self.directory = None
         self.port = None
 
@@ -58,7 +59,7 @@ class ThrowawayServer:
         self.remove()
 
     def start(self):
-        self.directory = tempfile.mkdtemp(prefix=self.DIRECTORY_PREFIX)
+        self.directory = tempfile.mkdtemp(prefix=self.DIRECTORY_PREFIX, dir=self.parent)
         atexit.register(self.remove)
         if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
             signal.signal(signal.SIGTERM, _exit_on_sigterm)
