@@ -107,11 +107,7 @@ void App::start_component(const config::ComponentConfig& component) {
   }
   auto made = collectors_.make(io_, source);
   if (auto* error = std::get_if<std::string>(&made)) {
-    // The configuration was valid when loaded; a collector can still fail (an ini edited
-    // since): report the component as a script error rather than dropping it silently.
-    logger_.log(systemd::LogLevel::error, component.name, *error);
-    components_.push_back({component, nullptr, nullptr});
-    on_result(core::unusable_status(component, *error));
+    start_unusable(component, *error);
     return;
   }
   auto runner = std::make_unique<core::ComponentRunner>(
@@ -124,13 +120,18 @@ void App::start_component(const config::ComponentConfig& component) {
   started.start();
 }
 
+void App::start_unusable(const config::ComponentConfig& component, const std::string& error) {
+  // The configuration was valid when loaded; a collector can still fail (an ini edited since):
+  // report the component as a script error rather than dropping it silently.
+  logger_.log(systemd::LogLevel::error, component.name, error);
+  components_.push_back({component, nullptr, nullptr});
+  on_result(core::unusable_status(component, error));
+}
+
 void App::start_fleet(const config::ComponentConfig& component, ComponentSource source) {
   auto lister = collectors_.make_lister(io_, source, core::discovery_spec(*component.discover));
   if (auto* error = std::get_if<std::string>(&lister)) {
-    logger_.log(systemd::LogLevel::error, component.name, *error);
-    components_.push_back({component, nullptr, nullptr});
-    on_result(core::unusable_status(component, *error));
-    first_round_finished(component.name);
+    start_unusable(component, *error);
     return;
   }
   const std::string name = component.name;

@@ -56,6 +56,8 @@ class App {
 
   void start_component(const config::ComponentConfig& component);
   void start_fleet(const config::ComponentConfig& component, ComponentSource source);
+  /// A component whose collector or lister cannot be made, reported as a script error.
+  void start_unusable(const config::ComponentConfig& component, const std::string& error);
   void on_listing(const std::string& name, const FleetChanges& changes, std::size_t matched);
   void forget(Component& component, const std::string& key);
   void on_result(ComponentStatus status);
