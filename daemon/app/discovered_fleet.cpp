@@ -106,17 +106,19 @@ std::string DiscoveredFleet::key_of(const std::string& name) const {
   return target_key(component_.name, target.database, target.schema);
 }
 
+ComponentStatus DiscoveredFleet::labelled(const std::string& name, ComponentStatus status) const {
+  const TargetRef target = target_of(name);
+  status.target_database = target.database;
+  status.target_schema = target.schema;
+  return status;
+}
+
 void DiscoveredFleet::start_target(const std::string& name) {
   ComponentSource source = source_;
   (schemas() ? source.target_schema : source.target_database) = name;
-  const auto with_target = [target = target_of(name)](ComponentStatus status) {
-    status.target_database = target.database;
-    status.target_schema = target.schema;
-    return status;
-  };
   auto made = hooks_.make_collector(source);
   if (auto* error = std::get_if<std::string>(&made)) {
-    report(with_target(core::unusable_status(component_, *error)));
+    report(labelled(name, core::unusable_status(component_, *error)));
     targets_.emplace(name, Target{});  // listed: its status goes when it is no longer listed
     return;
   }
@@ -126,7 +128,7 @@ void DiscoveredFleet::start_target(const std::string& name) {
   }
   auto runner = std::make_unique<core::ComponentRunner>(
       io_, std::move(std::get<std::unique_ptr<Collector>>(made)), component_.interval,
-      [this, with_target](ComponentStatus status) { report(with_target(std::move(status))); });
+      [this, name](ComponentStatus status) { report(labelled(name, std::move(status))); });
   runner->start(core::first_check_offset(key_of(name), component_.interval));
   targets_.emplace(name, Target{std::move(runner), nullptr});
 }
@@ -135,16 +137,14 @@ void DiscoveredFleet::run_round() {
   for (auto& [name, target] : targets_) {
     if (!target.collector || target.busy) continue;
     target.busy = true;
-    target.collector->check([this, alive = std::weak_ptr<const bool>(alive_), name,
-                             ref = target_of(name)](ComponentStatus status) {
-      if (alive.expired()) return;
-      if (const auto found = targets_.find(name); found != targets_.end()) {
-        found->second.busy = false;
-      }
-      status.target_database = ref.database;
-      status.target_schema = ref.schema;
-      report(std::move(status));
-    });
+    target.collector->check(
+        [this, alive = std::weak_ptr<const bool>(alive_), name](ComponentStatus status) {
+          if (alive.expired()) return;
+          if (const auto found = targets_.find(name); found != targets_.end()) {
+            found->second.busy = false;
+          }
+          report(labelled(name, std::move(status)));
+        });
   }
   round_timer_.expires_after(component_.interval);
   round_timer_.async_wait(

@@ -78,6 +78,8 @@ class DiscoveredFleet {
   /// The target a listed database or schema `name` is.
   TargetRef target_of(const std::string& name) const;
   std::string key_of(const std::string& name) const;
+  /// `status` with the labels of the target a listed `name` is.
+  ComponentStatus labelled(const std::string& name, ComponentStatus status) const;
 
   asio::io_context& io_;
   const config::ComponentConfig component_;
