@@ -13,6 +13,7 @@
 #include <tuple>
 #include <utility>
 
+#include "collectors/alembic/parallel_for_each.hpp"
 #include "collectors/alembic/revision_file_parser.hpp"
 
 namespace alembic_exporter::alembic {
@@ -80,6 +81,18 @@ int read_file(int directory, const char* name, std::int64_t size, std::string& t
   return read_open_file(descriptor, size, text);
 }
 
+/// Removes the items whose flag in `dropped` is set, keeping the others in order.
+template <typename Item>
+void remove_flagged(std::vector<Item>& items, const std::vector<char>& dropped) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (dropped[i]) continue;
+    if (kept != i) items[kept] = std::move(items[i]);
+    ++kept;
+  }
+  items.resize(kept);
+}
+
 ScriptFinding unreadable_file(const std::string& path, int error) {
   return {ScriptFinding::Kind::unreadable_file, path, 0, 0,
           "cannot read file: " + std::string(std::strerror(error))};
@@ -129,10 +142,13 @@ bool ScriptDirectory::Listing::operator==(const Listing& other) const {
 }
 
 ScriptDirectory::ScriptDirectory(std::vector<std::string> version_locations, bool recursive,
-                                 std::shared_ptr<InotifyInstance> inotify)
+                                 std::shared_ptr<InotifyInstance> inotify, unsigned read_threads)
     : version_locations_(std::move(version_locations)),
       recursive_(recursive),
+      read_threads_(std::max(read_threads, 1U)),
       watch_(std::move(inotify)) {}
+
+unsigned ScriptDirectory::default_read_threads() { return std::min(cpus_available(), 4U); }
 
 void ScriptDirectory::list_directory(const std::string& directory, bool top, Listing& listing,
                                      ListingWork& work, DirectoryWatch& watch) const {
@@ -154,7 +170,7 @@ void ScriptDirectory::list_directory(const std::string& directory, bool top, Lis
   if (!pass.prefix.empty() && pass.prefix.back() != '/') pass.prefix += '/';
   if (work.directories.size() < max_open_directories) pass.index = work.directories.size();
   listing.files.reserve(listing.files.size() + names.size());
-  work.outcomes.reserve(work.outcomes.size() + names.size());
+  work.unseen.reserve(work.unseen.size() + names.size());
   for (const auto& [name, type] : names) list_entry(name, type, pass, listing, work, watch);
   if (pass.index != no_open_directory) work.directories.push_back(std::move(handle));
   handle.reset();
@@ -172,8 +188,10 @@ void ScriptDirectory::list_entry(const std::string& name, unsigned char type, Di
   if (!revision_file && !(recursive_ && maybe_directory)) return;
   std::string path = pass.prefix + name;
   if (revision_file && type == DT_REG && !cache_.contains(path)) {
-    list_unseen_file(pass.descriptor, name, {std::move(path), pass.prefix.size(), pass.index, {}},
-                     listing, work, watch);
+    // Stamped once read; it may turn out to be gone or not a regular file (read_unseen_files).
+    work.unseen.push_back({listing.files.size()});
+    listing.files.push_back(
+        {std::move(path), pass.prefix.size(), pass.index, {}, work.unseen.size() - 1});
     return;
   }
   struct stat status {};
@@ -194,28 +212,52 @@ void ScriptDirectory::list_entry(const std::string& name, unsigned char type, Di
   listing.files.push_back({std::move(path), pass.prefix.size(), pass.index, stamp_of(status)});
 }
 
-void ScriptDirectory::list_unseen_file(int directory, const std::string& name, ListedFile file,
-                                       Listing& listing, ListingWork& work, DirectoryWatch& watch) {
-  struct stat status {};
-  // Non-blocking in case the entry was replaced by a FIFO since it was listed as a regular file.
-  const int descriptor = ::openat(directory, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (descriptor < 0) {
-    const int error = errno;
-    // Listed if a stat works, as for the files stat'ed before they are read.
-    if (::fstatat(directory, name.c_str(), &status, 0) != 0 || !S_ISREG(status.st_mode)) return;
-    work.outcomes.push_back(unreadable_file(file.path, error));
-  } else if (::fstat(descriptor, &status) != 0 || !S_ISREG(status.st_mode)) {
-    ::close(descriptor);
-    return;
-  } else {
-    const int error = read_open_file(descriptor, status.st_size, work.text);
-    work.outcomes.push_back(error == 0 ? read_revision_text(file.path, work.text)
-                                       : unreadable_file(file.path, error));
+void ScriptDirectory::read_unseen_files(Listing& listing, ListingWork& work,
+                                        DirectoryWatch& watch) const {
+  work.outcomes.resize(work.unseen.size());
+  const unsigned threads = work.unseen.size() < parallel_reads_from ? 1 : read_threads_;
+  std::vector<std::string> texts(threads);
+  parallel_for_each(work.unseen.size(), threads, [&](std::size_t index, unsigned worker) {
+    UnseenFile& unseen = work.unseen[index];
+    read_unseen_file(listing.files[unseen.file], work.directories, unseen, work.outcomes[index],
+                     texts[worker]);
+  });
+  std::vector<char> dropped(listing.files.size(), 0);
+  bool any_dropped = false;
+  for (std::size_t index = 0; index < work.unseen.size(); ++index) {
+    const UnseenFile& unseen = work.unseen[index];
+    ListedFile& file = listing.files[unseen.file];
+    if (!unseen.regular) {
+      dropped[unseen.file] = 1;
+      any_dropped = true;
+      continue;
+    }
+    if (unseen.error != 0) work.outcomes[index] = unreadable_file(file.path, unseen.error);
+    if (unseen.status.st_nlink > 1) watch.mark_incomplete();  // see list_entry
+    file.stamp = stamp_of(unseen.status);
   }
-  if (status.st_nlink > 1) watch.mark_incomplete();  // see list_directory
-  file.stamp = stamp_of(status);
-  file.outcome = work.outcomes.size() - 1;
-  listing.files.push_back(std::move(file));
+  if (any_dropped) remove_flagged(listing.files, dropped);
+}
+
+void ScriptDirectory::read_unseen_file(const ListedFile& file, const OpenDirectories& directories,
+                                       UnseenFile& unseen, FileOutcome& outcome,
+                                       std::string& text) {
+  const int directory = directory_of(file, directories);
+  const char* name = name_of(file);
+  // Non-blocking in case the entry was replaced by a FIFO since it was listed as a regular file.
+  const int descriptor = ::openat(directory, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (descriptor < 0) {
+    unseen.error = errno;
+    // Listed if a stat works, as for the files stat'ed before they are read.
+    unseen.regular = ::fstatat(directory, name, &unseen.status, 0) == 0 &&
+                     S_ISREG(unseen.status.st_mode);
+  } else if (::fstat(descriptor, &unseen.status) != 0 || !S_ISREG(unseen.status.st_mode)) {
+    ::close(descriptor);
+  } else {
+    unseen.regular = true;
+    unseen.error = read_open_file(descriptor, unseen.status.st_size, text);
+    if (unseen.error == 0) outcome = read_revision_text(file.path, text);
+  }
 }
 
 ScriptDirectory::Listing ScriptDirectory::list(ListingWork& work, DirectoryWatch& watch) const {
@@ -236,6 +278,7 @@ ScriptDirectory::Listing ScriptDirectory::list(ListingWork& work, DirectoryWatch
     listing.locations.emplace_back(0, 0);
     watch.mark_incomplete();  // the location appearing later must be seen
   }
+  read_unseen_files(listing, work, watch);
   drop_second_links(listing.files);
   return listing;
 }
@@ -269,12 +312,7 @@ void ScriptDirectory::drop_second_links(std::vector<ListedFile>& files) {
       any = true;
     }
   }
-  if (!any) return;
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (!dropped[i]) files[kept++] = std::move(files[i]);
-  }
-  files.resize(kept);
+  if (any) remove_flagged(files, dropped);
 }
 
 ScriptDirectory::FileStamp ScriptDirectory::stamp_of(const struct stat& status) {
