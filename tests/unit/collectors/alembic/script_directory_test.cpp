@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -320,6 +323,66 @@ TEST_CASE("files that can change through another directory are checked on every 
   scripts.scan();
   scripts.scan();
   CHECK(scripts.scan().files_checked == 1);
+}
+
+/// While it lives, this thread (and the threads it starts) cannot read files it lacks permission
+/// for even as root: CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH leave the effective set. capset(2)
+/// changes the calling thread only, and threads inherit their creator's capabilities.
+class WithoutReadOverride {
+ public:
+  WithoutReadOverride() {
+    REQUIRE(::syscall(SYS_capget, &header_, saved_) == 0);
+    __user_cap_data_struct reduced[2] = {saved_[0], saved_[1]};
+    reduced[0].effective &= ~((1U << CAP_DAC_OVERRIDE) | (1U << CAP_DAC_READ_SEARCH));
+    REQUIRE(::syscall(SYS_capset, &header_, reduced) == 0);
+  }
+  ~WithoutReadOverride() { ::syscall(SYS_capset, &header_, saved_); }
+  WithoutReadOverride(const WithoutReadOverride&) = delete;
+  WithoutReadOverride& operator=(const WithoutReadOverride&) = delete;
+
+ private:
+  __user_cap_header_struct header_{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct saved_[2]{};
+};
+
+TEST_CASE("reading on several threads gives what one thread gives") {
+  TempDir dir;
+  // Enough files for the threads, in a chain so that the graph's order depends on every one.
+  const std::size_t count = ScriptDirectory::parallel_reads_from + 16;
+  for (std::size_t i = 0; i < count; ++i) {
+    dir.write("versions/r" + std::to_string(i) + ".py",
+              revision_file("r" + std::to_string(i), i == 0 ? "" : "r" + std::to_string(i - 1)));
+  }
+  dir.write("versions/broken.py", "revision = 'x'\ndown_revision = 'r1\n");
+  dir.write("versions/locked.py", revision_file("locked", "r0"));
+  fs::permissions(dir.path("versions/locked.py"), fs::perms::none);
+  REQUIRE(::link(dir.path("versions/r3.py").c_str(), dir.path("versions/r3_again.py").c_str()) ==
+          0);
+  dir.write("shared/linked.py", revision_file("linked", "r2"));
+  fs::create_symlink(dir.path("shared/linked.py"), dir.path("versions/linked.py"));
+  REQUIRE(::mkfifo(dir.path("versions/pipe.py").c_str(), 0600) == 0);
+
+  WithoutReadOverride unprivileged;
+  ScriptDirectory one({dir.path("versions")}, false, std::make_shared<InotifyInstance>(), 1);
+  ScriptDirectory four({dir.path("versions")}, false, std::make_shared<InotifyInstance>(), 4);
+  const ScriptDirectoryScan single = one.scan();
+  const ScriptDirectoryScan parallel = four.scan();
+
+  CHECK(described(parallel) == described(single));
+  CHECK(parallel.graph->revisions().size() == count + 1);  // r3_again.py is r3.py
+  CHECK(parallel.files_parsed == single.files_parsed);
+  CHECK(parallel.files_parsed == count + 3);
+  CHECK(parallel.files_checked == single.files_checked);
+  std::vector<std::pair<std::string, ScriptFinding::Kind>> findings;
+  for (const auto& finding : parallel.findings) findings.emplace_back(finding.path, finding.kind);
+  CHECK(findings == std::vector<std::pair<std::string, ScriptFinding::Kind>>{
+                        {dir.path("versions/broken.py"), ScriptFinding::Kind::parse_error},
+                        {dir.path("versions/locked.py"), ScriptFinding::Kind::unreadable_file}});
+  CHECK(parallel.findings[1].message == "cannot read file: Permission denied");
+
+  const ScriptDirectoryScan rescan = four.scan();
+  CHECK(rescan.files_parsed == 0);
+  CHECK(rescan.graph == parallel.graph);
 }
 
 }  // namespace
