@@ -366,21 +366,34 @@ ScriptDirectoryScan ScriptDirectory::unchanged_scan(std::size_t files_checked) c
 ScriptDirectoryScan ScriptDirectory::parse_listing(const Listing& listing, ListingWork& work) {
   ScriptDirectoryScan result;
   result.files_checked = listing.files.size();
-  std::unordered_map<std::string, CachedFile> cache;
-  cache.reserve(listing.files.size());
+  std::vector<CachedFile> entries;
+  entries.reserve(listing.files.size());
   std::vector<Revision> revisions;
   revisions.reserve(listing.files.size());
   for (const auto& file : listing.files) {
-    CachedFile entry = take_file(file, work, revisions, result.files_parsed);
+    CachedFile& entry =
+        entries.emplace_back(take_file(file, work, revisions, result.files_parsed));
     if (const auto* finding = std::get_if<ScriptFinding>(&entry.outcome)) {
       result.findings.push_back(*finding);
     } else {
       entry.outcome = revisions.size() - 1;
     }
-    cache.emplace(file.path, std::move(entry));
   }
 
-  auto graph = std::make_shared<const RevisionGraph>(std::move(revisions));
+  // The graph and the next scan's cache are independent: with many files, one thread each.
+  std::shared_ptr<const RevisionGraph> graph;
+  std::unordered_map<std::string, CachedFile> cache;
+  const unsigned threads = listing.files.size() < parallel_reads_from ? 1 : read_threads_;
+  parallel_for_each(2, std::min(threads, 2U), [&](std::size_t task, unsigned) {
+    if (task == 0) {
+      graph = std::make_shared<const RevisionGraph>(std::move(revisions));
+      return;
+    }
+    cache.reserve(listing.files.size());
+    for (std::size_t i = 0; i < listing.files.size(); ++i) {
+      cache.emplace(listing.files[i].path, std::move(entries[i]));
+    }
+  });
   result.findings.insert(result.findings.end(), listing.findings.begin(), listing.findings.end());
   result.findings.insert(result.findings.end(), graph->findings().begin(), graph->findings().end());
   std::sort(result.findings.begin(), result.findings.end(), [](const auto& a, const auto& b) {
