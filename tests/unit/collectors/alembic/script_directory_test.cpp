@@ -383,6 +383,14 @@ TEST_CASE("reading on several threads gives what one thread gives") {
   const ScriptDirectoryScan rescan = four.scan();
   CHECK(rescan.files_parsed == 0);
   CHECK(rescan.graph == parallel.graph);
+
+  // A rescan with one file changed builds its graph and cache on two threads as well; r5 now
+  // follows r3, which leaves r4 a head.
+  dir.write("versions/r5.py", revision_file("r5", "r3") + "# now a branch\n");
+  const ScriptDirectoryScan changed = four.scan();
+  CHECK(changed.files_parsed == 1);
+  CHECK(described(changed) == described(one.scan()));
+  CHECK(changed.graph->heads() == Ids{"linked", "r4", "r" + std::to_string(count - 1)});
 }
 
 }  // namespace
