@@ -249,8 +249,8 @@ void ScriptDirectory::read_unseen_file(const ListedFile& file, const OpenDirecto
   if (descriptor < 0) {
     unseen.error = errno;
     // Listed if a stat works, as for the files stat'ed before they are read.
-    unseen.regular = ::fstatat(directory, name, &unseen.status, 0) == 0 &&
-                     S_ISREG(unseen.status.st_mode);
+    unseen.regular =
+        ::fstatat(directory, name, &unseen.status, 0) == 0 && S_ISREG(unseen.status.st_mode);
   } else if (::fstat(descriptor, &unseen.status) != 0 || !S_ISREG(unseen.status.st_mode)) {
     ::close(descriptor);
   } else {
@@ -371,8 +371,7 @@ ScriptDirectoryScan ScriptDirectory::parse_listing(const Listing& listing, Listi
   std::vector<Revision> revisions;
   revisions.reserve(listing.files.size());
   for (const auto& file : listing.files) {
-    CachedFile& entry =
-        entries.emplace_back(take_file(file, work, revisions, result.files_parsed));
+    CachedFile& entry = entries.emplace_back(take_file(file, work, revisions, result.files_parsed));
     if (const auto* finding = std::get_if<ScriptFinding>(&entry.outcome)) {
       result.findings.push_back(*finding);
     } else {
