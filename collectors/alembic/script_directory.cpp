@@ -150,6 +150,10 @@ ScriptDirectory::ScriptDirectory(std::vector<std::string> version_locations, boo
 
 unsigned ScriptDirectory::default_read_threads() { return std::min(cpus_available(), 4U); }
 
+unsigned ScriptDirectory::threads_for(std::size_t files) const {
+  return files < parallel_reads_from ? 1 : read_threads_;
+}
+
 void ScriptDirectory::list_directory(const std::string& directory, bool top, Listing& listing,
                                      ListingWork& work, DirectoryWatch& watch) const {
   watch.add(directory);  // before reading it: whatever changes later is an event
@@ -215,7 +219,7 @@ void ScriptDirectory::list_entry(const std::string& name, unsigned char type, Di
 void ScriptDirectory::read_unseen_files(Listing& listing, ListingWork& work,
                                         DirectoryWatch& watch) const {
   work.outcomes.resize(work.unseen.size());
-  const unsigned threads = work.unseen.size() < parallel_reads_from ? 1 : read_threads_;
+  const unsigned threads = threads_for(work.unseen.size());
   std::vector<std::string> texts(threads);
   parallel_for_each(work.unseen.size(), threads, [&](std::size_t index, unsigned worker) {
     UnseenFile& unseen = work.unseen[index];
@@ -382,8 +386,7 @@ ScriptDirectoryScan ScriptDirectory::parse_listing(const Listing& listing, Listi
   // The graph and the next scan's cache are independent: with many files, one thread each.
   std::shared_ptr<const RevisionGraph> graph;
   std::unordered_map<std::string, CachedFile> cache;
-  const unsigned threads = listing.files.size() < parallel_reads_from ? 1 : read_threads_;
-  parallel_for_each(2, std::min(threads, 2U), [&](std::size_t task, unsigned) {
+  parallel_for_each(2, std::min(threads_for(listing.files.size()), 2U), [&](std::size_t task, unsigned) {
     if (task == 0) {
       graph = std::make_shared<const RevisionGraph>(std::move(revisions));
       return;

@@ -59,17 +59,18 @@ struct ScriptDirectoryScan {
 /// every `full_check_interval`-th scan, for filesystems that raise no events (NFS, CIFS).
 ///
 /// Files the scanner has never seen (every file of a first scan) are opened, read and parsed on
-/// up to `read_threads` threads once the listing is complete, when there are at least
-/// `parallel_reads_from` of them; the result does not depend on the thread count.
+/// up to `read_threads` threads once the listing is complete, and the graph and the cache of
+/// the next scan are built on two, when there are at least `parallel_reads_from` files; the
+/// result does not depend on the thread count.
 /// Not thread-safe: components with the same locations share one scanner (and the graph it
 /// keeps), all used from one thread.
 class ScriptDirectory {
  public:
   /// At most this many scans in a row trust the watches; the next one checks every file.
   static constexpr unsigned full_check_interval = 10;
-  /// Fewer unseen files than this are read on the scanning thread alone: at ~8 µs per file,
-  /// 64 files are ~0.5 ms of work, of which a second thread saves half, against ~0.05 ms to
-  /// start and join one (the one-file changes of a rescan never start one).
+  /// Fewer files than this are read, or made into a graph, on the scanning thread alone: at
+  /// ~8 µs per file, 64 files are ~0.5 ms of work, of which a second thread saves half,
+  /// against 0.04-0.09 ms to start and join one (measured on the 2-core benchmark host).
   static constexpr std::size_t parallel_reads_from = 64;
 
   /// Watches through `inotify`, shared by the scanners of one daemon. `read_threads` (at least
@@ -84,6 +85,8 @@ class ScriptDirectory {
   ScriptDirectoryScan scan();
 
  private:
+  /// The threads worth starting for `files` files.
+  unsigned threads_for(std::size_t files) const;
   struct FileStamp {
     std::uint64_t device = 0;
     std::uint64_t inode = 0;
