@@ -386,7 +386,8 @@ ScriptDirectoryScan ScriptDirectory::parse_listing(const Listing& listing, Listi
   // The graph and the next scan's cache are independent: with many files, one thread each.
   std::shared_ptr<const RevisionGraph> graph;
   std::unordered_map<std::string, CachedFile> cache;
-  parallel_for_each(2, std::min(threads_for(listing.files.size()), 2U), [&](std::size_t task, unsigned) {
+  const unsigned threads = std::min(threads_for(listing.files.size()), 2U);
+  parallel_for_each(2, threads, [&](std::size_t task, unsigned) {
     if (task == 0) {
       graph = std::make_shared<const RevisionGraph>(std::move(revisions));
       return;
