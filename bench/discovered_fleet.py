@@ -11,6 +11,9 @@ PostgreSQL 15 each, both exporters running at the same time:
 * schemas: M (5 000) tenant schemas of one database. alembic_exporter: one component discovering
   schemas; sql_exporter: one connection and one query reading every schema's version table.
 
+Beside them in the databases fleet, bench/libpq_floor reads the same databases at the same pace,
+one new libpq session each, and nothing else: the floor of a check that connects every time.
+
 After every target's first check, K (4) intervals of S (30) s: utime+stime, VmRSS and
 smaps_rollup Pss of each exporter, `/metrics` scraped once per interval as Prometheus would. Each
 exporter connects as its own role, and the server logs every statement and connection during that
@@ -23,6 +26,7 @@ import collections
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +45,8 @@ from shared_tree_footprint import MIB, SqlExporter, sample, sql_exporter_config,
 RSS_GOAL_MIB = 40
 CPU_GOAL_PERCENT = 1.0
 P99_GOAL_MS = 50.0
-ROLES = {"alembic_exporter": "bench_alembic", "sql_exporter": "bench_sql"}
+ROLES = {"alembic_exporter": "bench_alembic", "sql_exporter": "bench_sql",
+         "libpq floor": "bench_floor"}
 # sql_exporter cannot discover: one query that reads every tenant schema's version table.
 SCHEMAS_QUERY = (
     "SELECT n.nspname AS schema, (xpath('/row/v/text()', query_to_xml(format("
@@ -94,6 +99,17 @@ class ServerLog:
         return found
 
 
+def libpq_floor(args, fleet, cluster):
+    """bench/libpq_floor reading every tenant database in turn at the exporters' pace: the least
+    CPU a client spends on one new libpq session per check (its own role; no TLS or GSSAPI
+    probes, which this server would decline)."""
+    every_ms = round(args.interval * 1000 / len(fleet.databases))
+    conninfos = [cluster.libpq_uri(name, user=ROLES["libpq floor"]) +
+                 "?gssencmode=disable&sslmode=disable" for name in sorted(fleet.databases)]
+    return subprocess.Popen([os.path.join(args.build_dir, "bench", "libpq_floor"), "--every",
+                             str(every_ms), *conninfos])
+
+
 def measure(label, fleet, cluster, root, kind, count, args, binary, built):
     """Runs both exporters over the fleet; returns the report's lines for it."""
     config = os.path.join(root, f"alembic-{kind}.yaml")
@@ -122,6 +138,9 @@ def measure(label, fleet, cluster, root, kind, count, args, binary, built):
         daemon.wait_for(lambda: sql_exporter.tenants_read() == with_table,
                         timeout=2 * args.interval, what="sql_exporter reading every tenant")
         pids = {"alembic_exporter": daemon.process.pid, "sql_exporter": sql_exporter.pid}
+        floor = libpq_floor(args, fleet, cluster) if kind == "databases" else None
+        if floor:
+            pids["libpq floor"] = floor.pid
         log.mark()
         cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
         started = time.monotonic()
@@ -142,6 +161,9 @@ def measure(label, fleet, cluster, root, kind, count, args, binary, built):
         peaks = {name: (max(peaks[name][0], last[name][0]), max(peaks[name][1], last[name][1]))
                  for name in pids}
         loads.append(load_average())
+        if floor:
+            floor.terminate()
+            floor.wait()
         scrapes = {name: {"bytes": body_bytes(port, False, "plain"),
                           **wrk(port, False, "plain", 1, args.results_dir, f"fleet_{kind}_{name}")}
                    for name, port in (("alembic_exporter", daemon.port),
@@ -174,6 +196,12 @@ def measure(label, fleet, cluster, root, kind, count, args, binary, built):
                 verdicts.append(f"p99 ≤ {P99_GOAL_MS:g} ms: " + (
                     "met" if scrapes[name]["p99_ms"] <= P99_GOAL_MS else "**missed**"))
             goals = "; ".join(verdicts)
+        if name not in scrapes:
+            lines.append(f"| {name} | {rss / MIB:.1f} MiB | {peaks[name][0] / MIB:.1f} MiB | "
+                         f"{pss / MIB:.1f} MiB | {peaks[name][1] / MIB:.1f} MiB | "
+                         f"{cpu[name]:.2f} % | {connections / intervals:.1f} | "
+                         f"{sum(statements.values()) / intervals:.1f} | – | – | – | – | – |")
+            continue
         scrape = scrapes[name]
         lines.append(
             f"| {name} | {rss / MIB:.1f} MiB | {peaks[name][0] / MIB:.1f} MiB | "

@@ -69,6 +69,10 @@ def alembic_pending(start):
 ALEMBIC_STATUS = (f'current=$({alembic_cli("current")}) && echo "$current" && '
                   f'{alembic_cli("heads")} && ' + alembic_pending('"${current%% *}"'))
 ALEMBIC_STATUS_LABEL = "alembic current; alembic heads; alembic upgrade <current>:heads --sql"
+# Issue 21's goal names these two: the revision and the heads, without the pending list.
+ALEMBIC_CURRENT_HEADS = f'{alembic_cli("current")} && {alembic_cli("heads")}'
+ALEMBIC_CURRENT_HEADS_LABEL = "alembic current; alembic heads"
+LIBPQ_FLOOR_LABEL = "libpq alone: connect, read the version table (bench/libpq_floor)"
 UPGRADE_LINE = re.compile(r"^-- Running upgrade .* -> (\w+)$", re.MULTILINE)
 
 
@@ -115,12 +119,15 @@ def ratio_rows(timings, exporter_label):
             for label, (median, minimum) in timings.items()]
 
 
-def database_benchmarks(exporter, trees, results_dir):
+def database_benchmarks(exporter, libpq_floor, trees, results_dir):
     lines = ["## 1. `status` against PostgreSQL vs `alembic current` + `alembic heads` + "
              "`alembic upgrade <current>:heads --sql`", "",
              "Database stamped by the real `alembic stamp` 5 revisions behind the single head; "
              "`status` exits 1 (behind), checked before timing, and the revisions alembic's "
-             "offline SQL upgrades are checked to be exactly `status`'s pending ones.", ""]
+             "offline SQL upgrades are checked to be exactly `status`'s pending ones. Also "
+             "timed: `alembic current` + `alembic heads` alone (what issue 21's goal names), and "
+             "a C program that only connects with libpq over the same socket and reads the "
+             "version table: the floor of any client.", ""]
     with PostgresCluster() as cluster:
         for size, (warmup, runs) in DATABASE_TREES.items():
             shape = trees[size]
@@ -134,10 +141,15 @@ def database_benchmarks(exporter, trees, results_dir):
             alembic_command = in_project(shape, ALEMBIC_STATUS)
             pending = expect_same_pending(expect_exit(exporter_command, 1, shape["tail_start"]),
                                           expect_exit(alembic_command, 0, shape["head"]))
+            floor_command = shlex.join([libpq_floor, cluster.socket_uri(database)])
+            expect_exit(floor_command, 0, shape["tail_start"])
             medians = hyperfine(f"status_database_{size}",
                                 {**with_baseline("alembic_exporter status", exporter_command,
                                                  exporter),
-                                 ALEMBIC_STATUS_LABEL: alembic_command},
+                                 ALEMBIC_STATUS_LABEL: alembic_command,
+                                 ALEMBIC_CURRENT_HEADS_LABEL: in_project(shape,
+                                                                         ALEMBIC_CURRENT_HEADS),
+                                 LIBPQ_FLOOR_LABEL: floor_command},
                                 warmup, runs, results_dir)
             lines += [f"### {size} revisions ({shape['merges']} merges, {shape['depends_on']} "
                       f"depends_on, {pending} pending; warmup {warmup}, {runs} runs)", "",
@@ -242,7 +254,8 @@ def main():
     lines = ["# Results", "", *(f"* {line}" for line in machine(
         "python3-alembic", "python3-sqlalchemy", "postgresql-15", "hyperfine", "valgrind")),
         f"* load average at start: {load_average()}", ""]
-    lines += database_benchmarks(exporter, trees, results_dir)
+    lines += database_benchmarks(exporter, os.path.join(build_dir, "bench", "libpq_floor"), trees,
+                                 results_dir)
     lines += offline_benchmark(exporter, trees[OFFLINE_TREE], results_dir)
     lines += scan_benchmarks(scan_bench, trees, results_dir)
     lines += callgrind_benchmarks(exporter, scan_bench, trees, results_dir)

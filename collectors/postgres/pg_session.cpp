@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "collectors/password_file.hpp"
+#include "collectors/postgres/encryption_probes.hpp"
 #include "collectors/postgres/pg_failure.hpp"
 #include "collectors/postgres/session_parameters.hpp"
 #include "collectors/reconnect_backoff.hpp"
@@ -130,6 +131,7 @@ class PgSession::Operation : public std::enable_shared_from_this<Operation> {
   void start_connect() {
     phase_ = Phase::connecting;
     reused_connection_ = false;
+    skipped_probes_ = false;
     std::optional<std::string> password;
     if (settings_.password_file) {
       auto read = read_password_file(*settings_.password_file);
@@ -139,8 +141,11 @@ class PgSession::Operation : public std::enable_shared_from_this<Operation> {
       }
       password = std::move(std::get<std::string>(read));
     }
-    const ConnectionParameters parameters =
+    ConnectionParameters parameters =
         session_parameters(settings_.url, password, settings_.timeout);
+    server_key_ = EncryptionProbes::server_key(parameters);
+    skipped_probes_ = EncryptionProbes::process().skip_known_failures(
+        server_key_, parameters, std::chrono::steady_clock::now());
     std::vector<const char*> keywords;
     std::vector<const char*> values;
     for (const auto& [keyword, value] : parameters) {
@@ -199,6 +204,10 @@ class PgSession::Operation : public std::enable_shared_from_this<Operation> {
 
   void connected() {
     backoff_.succeeded();
+    if (!skipped_probes_) {
+      EncryptionProbes::process().record(server_key_, connection_.get(),
+                                         std::chrono::steady_clock::now());
+    }
     if (PQsetnonblocking(connection_.get(), 1) != 0) {
       connect_failed(connection_failure());
       return;
@@ -236,6 +245,16 @@ class PgSession::Operation : public std::enable_shared_from_this<Operation> {
       retry_connect_.expires_after(too_many_connections_pause);
       retry_connect_.async_wait(guard(&Operation::on_retry_connect));
       return;
+    }
+    if (skipped_probes_) {
+      EncryptionProbes::process().forget(server_key_);
+      skipped_probes_ = false;
+      // The server may have changed (requires TLS now): once more as libpq would, probing.
+      if (failure.reason != FailureReason::timeout) {
+        close_connection();
+        start_connect();
+        return;
+      }
     }
     close_connection();
     backoff_.failed(failure);
@@ -440,6 +459,9 @@ class PgSession::Operation : public std::enable_shared_from_this<Operation> {
   bool reused_connection_ = false;
   bool replaced_dead_connection_ = false;
   bool retried_too_many_connections_ = false;
+  /// This connection's server in EncryptionProbes, and whether it skipped a probe.
+  std::string server_key_;
+  bool skipped_probes_ = false;
   std::vector<Result> results_;
   ConnectBackoff backoff_;
   ReadFailure pending_failure_{FailureReason::timeout, {}};

@@ -61,6 +61,10 @@ class App {
   void on_listing(const std::string& name, const FleetChanges& changes, std::size_t matched);
   void forget(Component& component, const std::string& key);
   void on_result(ComponentStatus status);
+  /// A new snapshot now, or once `publish_spacing` after the last one when that was recent: a
+  /// fleet's stream of results rebuilds the snapshot of every target a few times per second, not
+  /// after each check.
+  void publish_soon();
   void publish();
   void on_signal(const std::error_code& error, int signal_number);
   void reload();
@@ -82,6 +86,11 @@ class App {
   asio::steady_timer heartbeat_timer_;
   asio::steady_timer watchdog_timer_;
   asio::steady_timer ready_timer_;
+  asio::steady_timer publish_timer_;
+  bool publish_scheduled_ = false;
+  std::chrono::steady_clock::time_point last_publish_{};
+  /// A state changed since the last snapshot: the next one goes to systemd's STATUS= line.
+  bool status_line_due_ = false;
   core::SnapshotStore store_;
   std::unique_ptr<http::HttpServer> http_;
   /// Kept across reloads: a reloaded component finds its script tree parsed and watched.

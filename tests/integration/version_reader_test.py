@@ -7,8 +7,10 @@ percent-encoded form: it must never appear.
 import json
 import os
 import socket
+import struct
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
@@ -44,6 +46,19 @@ class ProbeCase(unittest.TestCase):
         outcomes = [line for line in self.probe(url, *options) if "reader" in line]
         self.assertEqual(len(outcomes), 1, outcomes)
         return outcomes[0]
+
+    @staticmethod
+    def stop_probe(process):
+        process.stdin.close()  # the probe ends at end of input
+        process.wait(timeout=10)
+        process.stdout.close()
+
+    def next_read(self, process):
+        process.stdin.write("read\n")
+        process.stdin.flush()
+        line = process.stdout.readline()
+        self.assert_no_secret(line)
+        return json.loads(line)
 
     def assert_failure(self, outcome, reason):
         self.assertFalse(outcome["ok"], outcome)
@@ -329,19 +344,6 @@ class KeptAliveConnectionTest(ProbeCase):
         self.assert_no_secret(process.stdout.readline())  # redacted URL
         return process
 
-    @staticmethod
-    def stop_probe(process):
-        process.stdin.close()  # the probe ends at end of input
-        process.wait(timeout=10)
-        process.stdout.close()
-
-    def next_read(self, process):
-        process.stdin.write("read\n")
-        process.stdin.flush()
-        line = process.stdout.readline()
-        self.assert_no_secret(line)
-        return json.loads(line)
-
     def reader_sessions(self):
         return int(self.cluster.psql("SELECT count(*) FROM pg_stat_activity "
                                      "WHERE application_name = 'alembic_exporter'"))
@@ -392,6 +394,102 @@ class KeptAliveConnectionTest(ProbeCase):
         self.assertEqual(self.next_read(process)["revisions"], ["abc"])
         self.cluster.restart()
         self.assertEqual(self.next_read(process)["revisions"], ["abc"])
+
+
+# How a client connection to PostgreSQL begins (the first 8 bytes: length, then request code).
+OPENINGS = {80877103: "tls request", 80877104: "gssapi request", 196608: "startup"}
+
+
+class OpeningRecorder:
+    """A TCP relay in front of a server that records how each client connection begins."""
+
+    def __init__(self, server_port):
+        self.server_port = server_port
+        self.openings = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self):
+        self.listener.close()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            first = client.recv(8, socket.MSG_PEEK | socket.MSG_WAITALL)
+            code = struct.unpack("!II", first)[1] if len(first) == 8 else None
+            self.openings.append(OPENINGS.get(code, f"code {code}"))
+            server = socket.create_connection(("127.0.0.1", self.server_port))
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+            target.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+
+class EncryptionProbesTest(ProbeCase):
+    """Under libpq's default sslmode=prefer, a server that declined TLS is not asked again by
+    the next connections (collectors/postgres/encryption_probes.hpp), until it requires TLS."""
+
+    def setUp(self):
+        self.cluster = PostgresCluster()
+        self.cluster.start()
+        self.addCleanup(self.cluster.remove)
+        self.cluster.create_database("app")
+        self.cluster.psql("CREATE TABLE alembic_version (version_num varchar(32))",
+                          database="app")
+        self.cluster.psql("INSERT INTO alembic_version VALUES ('abc')", database="app")
+        self.relay = OpeningRecorder(self.cluster.port)
+        self.addCleanup(self.relay.close)
+
+    def require_tls(self):
+        certificate = os.path.join(self.cluster.directory, "server.crt")
+        key = os.path.join(self.cluster.directory, "server.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=localhost", "-keyout", key, "-out", certificate],
+                       check=True, capture_output=True)
+        os.chmod(key, 0o600)
+        for path in (certificate, key):
+            self.cluster._give_to_server_user(path)
+        hba = os.path.join(self.cluster.data_dir, "pg_hba.conf")
+        with open(hba) as handle:
+            lines = handle.read().splitlines()
+        with open(hba, "w") as handle:
+            handle.write("\n".join("hostssl" + line[4:] if line.startswith("host ") else line
+                                   for line in lines) + "\n")
+        for setting in ("ssl = on", f"ssl_cert_file = '{certificate}'",
+                        f"ssl_key_file = '{key}'"):
+            self.cluster.psql(f"ALTER SYSTEM SET {setting}")
+        self.cluster.psql("SELECT pg_reload_conf()")
+
+    def test_a_declined_tls_request_is_not_repeated_until_the_server_requires_tls(self):
+        url = f"postgresql://postgres@127.0.0.1:{self.relay.port}/app"
+        process = subprocess.Popen([PROBE, "--stdin", "--no-keepalive", url],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                   env=PROBE_ENV)
+        self.addCleanup(self.stop_probe, process)
+        process.stdout.readline()  # redacted URL
+        for _ in range(3):
+            self.assertEqual(self.next_read(process)["revisions"], ["abc"])
+        self.assertEqual(self.relay.openings, ["tls request", "startup", "startup"])
+
+        self.require_tls()
+        # The remembered answer is stale: the plain connection is refused, and the same read
+        # asks for TLS again and gets it.
+        self.assertEqual(self.next_read(process)["revisions"], ["abc"])
+        self.assertEqual(self.relay.openings[3:], ["startup", "tls request"])
+        # With TLS in use there is nothing to skip.
+        self.assertEqual(self.next_read(process)["revisions"], ["abc"])
+        self.assertEqual(self.relay.openings[5:], ["tls request"])
 
 
 if __name__ == "__main__":
