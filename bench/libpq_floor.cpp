@@ -27,7 +27,8 @@ bool read_version_table(const char* conninfo, bool print) {
     if (read && print && PQntuples(result) > 0) std::puts(PQgetvalue(result, 0, 0));
     PQclear(result);
   }
-  if (!read) std::fprintf(stderr, "libpq_floor: %s", PQerrorMessage(connection));
+  // Going round a fleet, a tenant without a version table is one of the states, not news.
+  if (!read && print) std::fprintf(stderr, "libpq_floor: %s", PQerrorMessage(connection));
   PQfinish(connection);
   return read;
 }
