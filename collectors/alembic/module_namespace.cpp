@@ -14,6 +14,13 @@ namespace {
 using Shape = StaticValue::Shape;
 using Why = StaticValue::Why;
 
+/// The entry of `name` in a namespace's names (const or not), or their end.
+template <typename Names>
+auto entry_named(Names& names, std::string_view name) {
+  return std::find_if(names.begin(), names.end(),
+                      [name](const auto& entry) { return entry.first == name; });
+}
+
 bool is_op(const Token& token, std::string_view text) {
   return token.kind == TokenKind::op && token.text == text;
 }
@@ -414,7 +421,7 @@ StaticValue ModuleNamespace::evaluate(std::span<const Token> expression) const {
 std::string ModuleNamespace::Binding::value_text() const { return describe_token(value_start); }
 
 const ModuleNamespace::Binding* ModuleNamespace::find(std::string_view name) const {
-  const auto it = names_.find(name);
+  const auto it = entry_named(names_, name);
   return it == names_.end() ? nullptr : &it->second;
 }
 
@@ -430,7 +437,9 @@ void ModuleNamespace::bind(const Token& target, StaticValue value, const Token& 
     value = std::move(either);
   }
   // Filled in place: building a Binding and moving it in costs a cold scan several percent.
-  Binding& binding = names_.try_emplace(std::string(target.text)).first->second;
+  const auto found = entry_named(names_, target.text);
+  Binding& binding =
+      found != names_.end() ? found->second : names_.emplace_back(target.text, Binding{}).second;
   binding.value = std::move(value);
   binding.target = target;
   binding.value_start = value_start;
@@ -481,7 +490,9 @@ void ModuleNamespace::execute(std::span<const Token> statement, std::string_view
           (is_op(statement[i + 1], ".") || is_op(statement[i + 1], "["))) {
         mark_changed_in_place(statement[i], block);
       } else if (block.empty()) {
-        names_.erase(std::string(statement[i].text));
+        if (const auto found = entry_named(names_, statement[i].text); found != names_.end()) {
+          names_.erase(found);
+        }
       } else {
         bind_unknown(statement[i], Why::assigned_in_block, block, block);
       }
