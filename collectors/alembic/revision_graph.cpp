@@ -187,9 +187,17 @@ void RevisionGraph::map_branch_labels() {
                       " is already used by revision " + revisions_[owner].id);
     }
   }
-  for (const auto& [id, node] : by_id_) sorted_keys_.emplace_back(id, node);
-  for (const auto& [label, node] : by_label_) sorted_keys_.emplace_back(label, node);
-  std::sort(sorted_keys_.begin(), sorted_keys_.end());
+}
+
+const std::vector<std::pair<std::string_view, RevisionGraph::Index>>& RevisionGraph::sorted_keys()
+    const {
+  std::call_once(sorted_keys_made_, [this] {
+    sorted_keys_.reserve(by_id_.size() + by_label_.size());
+    for (const auto& [id, node] : by_id_) sorted_keys_.emplace_back(id, node);
+    for (const auto& [label, node] : by_label_) sorted_keys_.emplace_back(label, node);
+    std::sort(sorted_keys_.begin(), sorted_keys_.end());
+  });
+  return sorted_keys_;
 }
 
 void RevisionGraph::resolve_references() {
@@ -359,9 +367,10 @@ std::int64_t RevisionGraph::resolve_database_revision(std::string_view revision)
   if (const auto it = by_label_.find(revision); it != by_label_.end()) return it->second;
   if (revision.empty()) return -1;
   std::int64_t found = -1;
-  auto it = std::lower_bound(sorted_keys_.begin(), sorted_keys_.end(),
-                             std::pair<std::string_view, Index>(revision, 0));
-  for (; it != sorted_keys_.end() && it->first.starts_with(revision); ++it) {
+  const auto& keys = sorted_keys();
+  auto it =
+      std::lower_bound(keys.begin(), keys.end(), std::pair<std::string_view, Index>(revision, 0));
+  for (; it != keys.end() && it->first.starts_with(revision); ++it) {
     if (it->first.size() <= 3) continue;
     if (found >= 0) return -1;
     found = it->second;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -105,8 +106,12 @@ class RevisionGraph {
   std::vector<char> active_;
   std::unordered_map<std::string_view, Index> by_id_;
   std::unordered_map<std::string_view, Index> by_label_;
-  /// Ids and branch labels, sorted, for prefix lookups of database revisions.
-  std::vector<std::pair<std::string_view, Index>> sorted_keys_;
+  /// Ids and branch labels, sorted, for prefix lookups of database revisions: made by the first
+  /// lookup that needs one (a database holding an abbreviated id), not with the graph, of whose
+  /// construction sorting them was most (22 of 25 M instructions at 10 000 revisions).
+  const std::vector<std::pair<std::string_view, Index>>& sorted_keys() const;
+  mutable std::once_flag sorted_keys_made_;
+  mutable std::vector<std::pair<std::string_view, Index>> sorted_keys_;
   /// Resolved `down_revision` and `depends_on` edges, cycles included.
   Adjacency down_;
   Adjacency depends_;

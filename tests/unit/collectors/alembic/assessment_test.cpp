@@ -20,9 +20,9 @@ Revision rev(std::string id, Ids down = {}) {
 }
 
 // a ← b ← c: one head.
-RevisionGraph linear() { return RevisionGraph({rev("a"), rev("b", {"a"}), rev("c", {"b"})}); }
+std::vector<Revision> linear() { return {rev("a"), rev("b", {"a"}), rev("c", {"b"})}; }
 // a ← b and a ← c: two heads where one is expected.
-RevisionGraph forked() { return RevisionGraph({rev("a"), rev("b", {"a"}), rev("c", {"a"})}); }
+std::vector<Revision> forked() { return {rev("a"), rev("b", {"a"}), rev("c", {"a"})}; }
 
 const ScriptFinding parse_error{ScriptFinding::Kind::parse_error, "versions/b.py", 3, 5,
                                 "unterminated string"};
@@ -89,7 +89,7 @@ TEST_CASE("assess() picks the strongest state that holds") {
 }
 
 TEST_CASE("a broken file is the detail of script_error, with its place") {
-  const RevisionGraph graph = linear();
+  const RevisionGraph graph(linear());
   const ComponentStatus status = assess(&graph, std::vector{parse_error}, at({"c"}), 1);
   CHECK(status.state == State::script_error);
   CHECK(status.detail == "versions/b.py:3:5: unterminated string");
@@ -98,14 +98,14 @@ TEST_CASE("a broken file is the detail of script_error, with its place") {
 }
 
 TEST_CASE("an unknown database revision is named in the detail and leaves pending unknown") {
-  const RevisionGraph graph = linear();
+  const RevisionGraph graph(linear());
   const ComponentStatus status = assess(&graph, {}, at({"0bad"}), 1);
   CHECK(status.detail == "Database revision 0bad is not in the migration scripts.");
   CHECK_FALSE(status.pending.has_value());
 }
 
 TEST_CASE("two heads are not diverged when two are expected") {
-  const RevisionGraph graph = forked();
+  const RevisionGraph graph(forked());
   CHECK(assess(&graph, {}, at({"b", "c"}), 2).state == State::up_to_date);
   CHECK(assess(&graph, {}, at({"b"}), 2).state == State::behind);
 }
