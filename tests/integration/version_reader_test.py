@@ -326,7 +326,9 @@ class AuthenticationTest(ProbeCase):
         self.assertIn("/nonexistent/password", outcome["detail"])
 
 
-class KeptAliveConnectionTest(ProbeCase):
+class AppDatabaseCase(ProbeCase):
+    """A cluster of its own with a database `app` whose version table holds 'abc'."""
+
     def setUp(self):
         self.cluster = PostgresCluster()
         self.cluster.start()
@@ -336,14 +338,17 @@ class KeptAliveConnectionTest(ProbeCase):
                           database="app")
         self.cluster.psql("INSERT INTO alembic_version VALUES ('abc')", database="app")
 
-    def start_probe(self, *options):
-        process = subprocess.Popen([PROBE, "--stdin", *options, self.cluster.libpq_uri("app")],
+    def start_probe(self, *options, url=None):
+        process = subprocess.Popen([PROBE, "--stdin", *options,
+                                    url or self.cluster.libpq_uri("app")],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                    env=PROBE_ENV)
         self.addCleanup(self.stop_probe, process)
         self.assert_no_secret(process.stdout.readline())  # redacted URL
         return process
 
+
+class KeptAliveConnectionTest(AppDatabaseCase):
     def reader_sessions(self):
         return int(self.cluster.psql("SELECT count(*) FROM pg_stat_activity "
                                      "WHERE application_name = 'alembic_exporter'"))
@@ -436,18 +441,12 @@ class OpeningRecorder:
             pass
 
 
-class EncryptionProbesTest(ProbeCase):
+class EncryptionProbesTest(AppDatabaseCase):
     """Under libpq's default sslmode=prefer, a server that declined TLS is not asked again by
     the next connections (collectors/postgres/encryption_probes.hpp), until it requires TLS."""
 
     def setUp(self):
-        self.cluster = PostgresCluster()
-        self.cluster.start()
-        self.addCleanup(self.cluster.remove)
-        self.cluster.create_database("app")
-        self.cluster.psql("CREATE TABLE alembic_version (version_num varchar(32))",
-                          database="app")
-        self.cluster.psql("INSERT INTO alembic_version VALUES ('abc')", database="app")
+        super().setUp()
         self.relay = OpeningRecorder(self.cluster.port)
         self.addCleanup(self.relay.close)
 
@@ -472,12 +471,8 @@ class EncryptionProbesTest(ProbeCase):
         self.cluster.psql("SELECT pg_reload_conf()")
 
     def test_a_declined_tls_request_is_not_repeated_until_the_server_requires_tls(self):
-        url = f"postgresql://postgres@127.0.0.1:{self.relay.port}/app"
-        process = subprocess.Popen([PROBE, "--stdin", "--no-keepalive", url],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                   env=PROBE_ENV)
-        self.addCleanup(self.stop_probe, process)
-        process.stdout.readline()  # redacted URL
+        process = self.start_probe(
+            "--no-keepalive", url=f"postgresql://postgres@127.0.0.1:{self.relay.port}/app")
         for _ in range(3):
             self.assertEqual(self.next_read(process)["revisions"], ["abc"])
         self.assertEqual(self.relay.openings, ["tls request", "startup", "startup"])
