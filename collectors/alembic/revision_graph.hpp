@@ -45,11 +45,10 @@ struct UpgradePlan {
 class RevisionGraph {
  public:
   explicit RevisionGraph(std::vector<Revision> revisions);
-  // Indices hold string_views into `revisions_`: moving keeps them valid, copying would not.
+  // Indices hold string_views into `revisions_`, and the lazily sorted keys a once_flag: a graph
+  // is made in place and shared (std::shared_ptr<const RevisionGraph>), never copied or moved.
   RevisionGraph(const RevisionGraph&) = delete;
   RevisionGraph& operator=(const RevisionGraph&) = delete;
-  RevisionGraph(RevisionGraph&&) = default;
-  RevisionGraph& operator=(RevisionGraph&&) = default;
 
   /// Every revision given, duplicates included, in input order.
   const std::vector<Revision>& revisions() const { return revisions_; }
