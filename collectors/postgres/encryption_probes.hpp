@@ -21,7 +21,8 @@ namespace alembic_exporter::postgres {
 /// or without TLS (the server declined), a connection with the same parameters but the database
 /// made within `remember_for` passes `disable` for that mode instead: the plain connection libpq
 /// would have fallen back to, without the probe. A connection that fails after skipping a probe
-/// forgets the server, so the next one probes again (the server may require TLS by now).
+/// forgets the server, so the next one probes again; PgSession retries at once when pg_hba.conf
+/// refused it (the server may require TLS by now).
 /// Process-wide, as libpq's credential cache is; thread-safe.
 class EncryptionProbes {
  public:

@@ -249,8 +249,11 @@ class PgSession::Operation : public std::enable_shared_from_this<Operation> {
     if (skipped_probes_) {
       EncryptionProbes::process().forget(server_key_);
       skipped_probes_ = false;
-      // The server may have changed (requires TLS now): once more as libpq would, probing.
-      if (failure.reason != FailureReason::timeout) {
+      // pg_hba.conf has no line for an unencrypted connection (28000): the server may require
+      // TLS or GSSAPI encryption by now. Once more as libpq would, probing; any other failure
+      // (too many connections, a wrong password, ...) is the check's.
+      if (connection_ &&
+          sqlstate_in_message(PQerrorMessage(connection_.get())) == std::string("28000")) {
         close_connection();
         start_connect();
         return;
