@@ -62,8 +62,8 @@ class App {
   void forget(Component& component, const std::string& key);
   void on_result(ComponentStatus status);
   /// A new snapshot now, or once `publish_spacing` after the last one when that was recent: a
-  /// fleet's stream of results rebuilds the snapshot of every target a few times per second, not
-  /// after each check.
+  /// fleet's stream of results rebuilds the snapshot of every target once per spacing, not after
+  /// each check.
   void publish_soon();
   void publish();
   void on_signal(const std::error_code& error, int signal_number);
